@@ -1,0 +1,155 @@
+#include "config/Duration.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+namespace stillroom::config {
+namespace {
+
+/** Milliseconds in one unit, or 0 for an unknown unit. */
+long long unit_millis(std::string_view unit) noexcept {
+  if (unit == "ms") return 1;
+  if (unit == "s") return 1000;
+  if (unit == "m" || unit == "min") return 60'000;
+  if (unit == "h") return 3'600'000;
+  return 0;
+}
+
+}  // namespace
+
+std::optional<Millis> parse_duration(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  bool negative = false;
+  if (text.front() == '-' || text.front() == '+') {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  if (text == "0") return Millis{0};
+
+  // A sequence of <number><unit> parts with strictly decreasing units: "1h30m", "2m30s", "2.5s".
+  double total = 0.0;
+  long long last_unit = 0;
+  std::size_t i = 0;
+  if (text.empty()) return std::nullopt;
+  while (i < text.size()) {
+    const std::size_t number_start = i;
+    bool dot = false;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || (text[i] == '.' && !dot))) {
+      dot = dot || text[i] == '.';
+      ++i;
+    }
+    if (i == number_start || text[i - 1] == '.') return std::nullopt;
+    const std::string number(text.substr(number_start, i - number_start));
+    const std::size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    const long long unit = unit_millis(text.substr(unit_start, i - unit_start));
+    if (unit == 0) return std::nullopt;
+    if (last_unit != 0 && unit >= last_unit) return std::nullopt;
+    last_unit = unit;
+    total += std::stod(number) * static_cast<double>(unit);
+  }
+  if (total > 1e12) return std::nullopt;  // ~31 years: a typo, not a session
+  const auto ms = static_cast<long long>(std::llround(total));
+  return Millis{negative ? -ms : ms};
+}
+
+std::string format_duration(Millis d) {
+  long long ms = d.count();
+  if (ms == 0) return "0s";
+  std::string out;
+  if (ms < 0) {
+    out.push_back('-');
+    ms = -ms;
+  }
+  const long long h = ms / 3'600'000;
+  const long long m = ms / 60'000 % 60;
+  const long long s = ms / 1000 % 60;
+  const long long rest = ms % 1000;
+  if (h != 0) out += std::to_string(h) + "h";
+  if (m != 0) out += std::to_string(m) + "m";
+  if (s != 0 || rest != 0) {
+    if (rest == 0) {
+      out += std::to_string(s) + "s";
+    } else if (h == 0 && m == 0 && s == 0) {
+      out += std::to_string(rest) + "ms";
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%lld.%03lld", s, rest);
+      std::string text = buf;
+      while (text.back() == '0') text.pop_back();
+      out += text + "s";
+    }
+  }
+  return out;
+}
+
+std::string format_clock(Millis d) {
+  long long ms = d.count();
+  const char sign = ms < 0 ? '-' : '+';
+  if (ms < 0) ms = -ms;
+  const long long total_s = ms / 1000;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%c%lld:%02lld:%02lld", sign, total_s / 3600, total_s / 60 % 60, total_s % 60);
+  return buf;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_instant(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM|-HH:MM]
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  const std::string s(text);
+  int consumed = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*[Tt ]%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
+                  &consumed) != 6)
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  std::size_t i = static_cast<std::size_t>(consumed);
+  long long millis = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    long long scale = 100;
+    const std::size_t digits_start = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      if (scale > 0) millis += (s[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+    if (i == digits_start) return std::nullopt;
+  }
+  long long offset_s = 0;
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    ++i;
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    int oh = 0, om = 0, n = 0;
+    if (std::sscanf(s.c_str() + i + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || oh > 23 || om > 59) return std::nullopt;
+    offset_s = (oh * 3600LL + om * 60LL) * (s[i] == '-' ? -1 : 1);
+    i += 1 + static_cast<std::size_t>(n);
+  } else {
+    return std::nullopt;  // an instant without an offset is ambiguous on a box without a real-time clock
+  }
+  if (i != s.size()) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                        std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok()) return std::nullopt;
+  const auto days = std::chrono::sys_days{ymd};
+  return std::chrono::system_clock::time_point{days} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+         std::chrono::seconds{second - offset_s} + std::chrono::milliseconds{millis};
+}
+
+std::string format_instant(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
+  const auto days = std::chrono::floor<std::chrono::days>(ms);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{ms - days};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long long>(hms.hours().count()), static_cast<long long>(hms.minutes().count()),
+                static_cast<long long>(hms.seconds().count()), static_cast<long long>(hms.subseconds().count()));
+  return buf;
+}
+
+}  // namespace stillroom::config

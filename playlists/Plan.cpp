@@ -1,0 +1,7 @@
+#include "playlists/Plan.hpp"
+
+namespace stillroom::plan {
+
+Plan make_plan(const PlanInput&) { return {}; }
+
+}  // namespace stillroom::plan
