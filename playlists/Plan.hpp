@@ -57,6 +57,13 @@ enum class FadeShape {
   Smooth,      ///< raised-cosine S curve in amplitude: pauses, stops, resumes
 };
 
+/** A fade to silence: the gain goes from 1 to 0 between `at` and `at + length`. */
+struct Fade {
+  Millis at{0};
+  Millis length{0};
+  FadeShape shape = FadeShape::EqualPower;
+};
+
 /** One uninterrupted stretch of one entry's audio (or planned silence). */
 struct Segment {
   /** Stable identity across recomputed plans (entry, phase, start, offset). */
@@ -75,17 +82,23 @@ struct Segment {
   bool lyrics = false;
   /** Dose time the segment becomes audible. */
   Millis start{0};
-  /** Dose time it is over (fully faded out or at its natural end). */
+  /** Dose time it is over: its natural end or the end of its earliest fade-out. */
   Millis end{0};
   /** File position played at `start` (includes the entry's trim_start). */
   Millis source_offset{0};
+  /** Fade in from silence over this long from `start` (0 = at full gain at once). */
   Millis fade_in{0};
-  Millis fade_out{0};
   FadeShape fade_in_shape = FadeShape::EqualPower;
-  FadeShape fade_out_shape = FadeShape::EqualPower;
+  /**
+   * Fades to silence, in the order they were decided. The segment's gain is the
+   * product of the fade-in curve and every fade-out curve, so a later, shorter
+   * fade (an emergency during a long crossfade) takes over without a step and
+   * without rewriting what the plan said about earlier times.
+   */
+  std::vector<Fade> fade_outs;
   /** Id of the segment this one follows without a gap (sample-exact join), 0 = starts at `start`. */
   std::uint64_t joins = 0;
-  /** Ends where the (trimmed) track ends rather than being cut. */
+  /** Ends where the (trimmed) track ends rather than by a fade. */
   bool natural_end = false;
   /** Phase music level, dB (before master volume and the cap). */
   double level_db = 0.0;
@@ -93,7 +106,11 @@ struct Segment {
   double gain_db = 0.0;
 };
 
-/** Master volume: the therapist's volume and the talk duck, ramped. */
+/**
+ * Master volume: the therapist's volume and the talk duck. From `at`, the master
+ * level moves from the level in force at `at` (wherever an earlier ramp had got
+ * to) to `target_db` over `ramp`, along a raised-cosine curve in dB.
+ */
 struct MasterCue {
   Millis at{0};
   /** Master volume the therapist set, dB (already within the cap). */
