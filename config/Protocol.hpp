@@ -73,6 +73,8 @@ struct Protocol {
   std::string name;
   /** im | sublingual | iv | intranasal | oral | other */
   std::string route;
+  /** What is administered, for the record ("ketamine", "esketamine", ...); empty = by route. */
+  std::string medication;
   /** Ordered, contiguous; the first may start before the dose (settle). */
   std::vector<Phase> phases;
   std::vector<Reminder> reminders;
@@ -89,6 +91,8 @@ struct Protocol {
   [[nodiscard]] Millis session_end() const noexcept {
     return phases.empty() ? Millis{0} : phases.back().end;
   }
+  /** Dose time a reminder falls due on the timeline as written (before any booster moves the ends). */
+  [[nodiscard]] Millis reminder_due(const Reminder& reminder) const noexcept;
   /** Index of the phase named `name`, or -1. */
   [[nodiscard]] int phase_index(const std::string& name) const noexcept;
 };
