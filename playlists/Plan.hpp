@@ -165,6 +165,8 @@ struct Flag {
   Millis at{0};
   std::string message;
   config::SourceMark where;
+  /** The phase concerned, when there is one. */
+  std::string phase;
 };
 
 struct Plan {

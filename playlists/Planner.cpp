@@ -119,9 +119,11 @@ void Planner::start_phase_music(int phase, Millis at, Millis fade_in, FadeShape 
   if (phase < 0) return;
   const auto first = next_main(phase, 0, 0);
   if (!first) {
-    flag(Flag::Kind::NoMusic, at, "phase '" + plan_.phases[static_cast<std::size_t>(phase)].name +
-                                      "' has no music in playlist '" + (in_.playlist ? in_.playlist->id : "") +
-                                      "': silence until the next phase");
+    const auto& name = plan_.phases[static_cast<std::size_t>(phase)].name;
+    flag(Flag::Kind::NoMusic, at,
+         "phase '" + name + "' has no music in playlist '" + (in_.playlist ? in_.playlist->id : "") +
+             "': silence until the next phase",
+         {}, name);
     return;
   }
   const auto* entry = entry_at(*first);
@@ -389,7 +391,7 @@ int Planner::add_segment(const Position& p, Millis start, Millis source_offset, 
   if (s.lyrics && !phase.lyrics_allowed) {
     flag(Flag::Kind::LyricsInPhase, start,
          "'" + entry.label() + "' has lyrics and plays in phase '" + phase.name + "', which does not allow them",
-         entry.where);
+         entry.where, phase.name);
   }
   if (p.role == Segment::Role::Repeat && !lists_[static_cast<std::size_t>(p.phase)].music->loop) {
     const Millis span = phase.end - phase.start;
@@ -397,7 +399,7 @@ int Planner::add_segment(const Position& p, Millis start, Millis source_offset, 
          "phase '" + phase.name + "' lasts " + config::format_duration(span) + " but its music in playlist '" +
              (in_.playlist ? in_.playlist->id : "") + "' runs out at " + clock(start) +
              ": the list starts again from the top (add tracks, or set loop: true if that is intended)",
-         lists_[static_cast<std::size_t>(p.phase)].music->where);
+         lists_[static_cast<std::size_t>(p.phase)].music->where, phase.name);
   }
 
   // Music that begins during the final fade begins at the fade's level.
@@ -445,14 +447,14 @@ int Planner::phase_index_at(Millis at) const {
   return -1;
 }
 
-void Planner::flag(Flag::Kind kind, Millis at, std::string message, config::SourceMark where) {
+void Planner::flag(Flag::Kind kind, Millis at, std::string message, config::SourceMark where, std::string phase) {
   // Each fact once: a list that repeats three times is one warning, not three.
   const std::string key = std::to_string(static_cast<int>(kind)) + "|" + where.str() + "|" +
                           (kind == Flag::Kind::ShortPhase || kind == Flag::Kind::MissingDuration ? "" : message);
   if (kind == Flag::Kind::LyricsInPhase || kind == Flag::Kind::ShortPhase || kind == Flag::Kind::MissingDuration) {
     if (!flagged_.insert(key).second) return;
   }
-  plan_.flags.push_back({kind, at, std::move(message), std::move(where)});
+  plan_.flags.push_back({kind, at, std::move(message), std::move(where), std::move(phase)});
 }
 
 // ---- master volume, lights, reminders --------------------------------------

@@ -98,7 +98,7 @@ class Planner {
   [[nodiscard]] int audible_current(Millis at) const;
   /** The phase index containing `at`, or -1. */
   [[nodiscard]] int phase_index_at(Millis at) const;
-  void flag(Flag::Kind kind, Millis at, std::string message, config::SourceMark where = {});
+  void flag(Flag::Kind kind, Millis at, std::string message, config::SourceMark where = {}, std::string phase = {});
 
   const PlanInput& in_;
   const config::Room& room_;
