@@ -1,0 +1,254 @@
+// Engine: real-time playback of a plan on the box's sound output.
+//
+// Threads:
+// - the caller's (controller) thread: follow(), dose_now(), stats() only post
+//   commands or read atomics; they never wait for audio.
+// - player thread (run): owns the Mixer. It applies commands (a new plan, the
+//   dose clock re-anchored, stop), tops the output ring up in 1024-frame
+//   blocks, turns sink counters into events, and sleeps until a command comes,
+//   the sink says it took a period (null and file sinks), or half the output
+//   latency has passed (PortAudio, whose callback may not signal). It does no
+//   file I/O: decoded audio arrives in per-stream lock-free rings.
+// - decoder thread (DecoderThread): opens, decodes, resamples and maps every
+//   stream decode_ahead ahead of the mix, measures loudness cache misses.
+// - sink: PortAudio's real-time callback copies from the output ring and
+//   nothing else (no locks, allocation, logging or system calls; an underrun
+//   plays zeros and bumps an atomic counter). The sink's monitor thread (or,
+//   for null/file outputs, its pacing thread) handles everything else.
+//
+// Time: mixer frames are ring frames. The dose time heard now is
+// dose(frames_played - device delay); follow() anchors that to the
+// controller's dose clock, and the player re-anchors when the sound card's
+// clock has drifted more than 100 ms from the steady clock since.
+#include "audio/Engine.hpp"
+
+#include "audio/DecoderThread.hpp"
+#include "audio/FrameRing.hpp"
+#include "audio/Mixer.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace stillroom::audio {
+
+namespace {
+
+using config::Millis;
+using steady = std::chrono::steady_clock;
+
+constexpr std::size_t kBlock = 1024;
+constexpr Millis kResyncThreshold{100};
+constexpr auto kResyncEvery = std::chrono::seconds(1);
+
+std::size_t stream_ring_frames(const config::AudioSettings& settings) {
+  const auto ahead = std::max(settings.decode_ahead, Millis{2000}) + Millis{500};
+  return static_cast<std::size_t>(ms_to_frames(ahead, settings.sample_rate));
+}
+
+}  // namespace
+
+Engine::Engine(const config::AudioSettings& settings, LoudnessCache& cache, EngineListener& listener,
+               std::unique_ptr<Sink> sink)
+    : settings_(settings), format_{settings.sample_rate, settings.channels}, cache_(cache), listener_(listener),
+      sink_(std::move(sink)) {
+  if (settings_.decode_ahead < Millis{2000}) settings_.decode_ahead = Millis{2000};
+}
+
+Engine::~Engine() { stop(); }
+
+void Engine::start() {
+  if (started_) return;
+  std::string error;
+  if (!sink_->open(format_, settings_.latency, error)) throw std::runtime_error("audio output: " + error);
+  // The ring holds the latency, plus a period for a sink that takes whole periods with no buffer of its own.
+  const auto latency = static_cast<std::size_t>(std::max<std::int64_t>(ms_to_frames(settings_.latency, format_.rate), 2 * kBlock));
+  ring_ = std::make_unique<FrameRing>(format_.channels, latency + sink_->period_frames());
+  decoder_ = std::make_unique<DecoderThread>(format_, stream_ring_frames(settings_), cache_,
+                                             settings_.loudness_target_lufs, settings_.true_peak_ceiling_dbtp);
+  mixer_ = std::make_unique<Mixer>(settings_, *decoder_, listener_, true);
+  // Prime the ring with the mixer's (silent) output so the callback never starts on an empty ring.
+  std::vector<float> block(kBlock * static_cast<std::size_t>(format_.channels));
+  while (ring_->writable() > 0) ring_->write(block.data(), mixer_->mix(block.data(), std::min(kBlock, ring_->writable())));
+  sink_->start(*ring_, counters_, [this] {
+    {
+      std::lock_guard lock(mutex_);
+      sink_pulled_ = true;
+    }
+    wake_.notify_one();
+  });
+  started_ = true;
+  player_ = std::thread([this] { run(); });
+}
+
+void Engine::stop() {
+  if (!started_) return;
+  {
+    std::lock_guard lock(mutex_);
+    Command c;
+    c.kind = Command::Kind::Stop;
+    commands_.push_back(std::move(c));
+  }
+  wake_.notify_one();
+  player_.join();
+  sink_->stop();
+  mixer_.reset();
+  decoder_.reset();
+  started_ = false;
+}
+
+void Engine::follow(plan::Plan plan, Millis dose_now) {
+  {
+    std::lock_guard lock(mutex_);
+    Command c;
+    c.plan = std::move(plan);
+    c.dose_now = dose_now;
+    c.sent = steady::now();
+    commands_.push_back(std::move(c));
+  }
+  wake_.notify_one();
+}
+
+std::int64_t Engine::heard_frame() const {
+  return static_cast<std::int64_t>(counters_.frames_played.load(std::memory_order_relaxed)) - sink_->delay_frames();
+}
+
+std::int64_t Engine::to_frames(steady::duration d) const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(d).count() * format_.rate / 1'000'000;
+}
+
+Millis Engine::dose_now() const {
+  if (!anchored_.load(std::memory_order_acquire)) return Millis{0};
+  return frames_to_ms(heard_frame() + origin_.load(std::memory_order_relaxed), format_.rate);
+}
+
+EngineStats Engine::stats() const {
+  EngineStats s;
+  s.frames_played = counters_.frames_played.load();
+  s.underruns = counters_.underruns.load();
+  s.device_underflows = counters_.device_underflows.load();
+  s.device_losses = counters_.device_losses.load();
+  s.resyncs = resyncs_.load();
+  return s;
+}
+
+void Engine::stall_decoder_for_test(std::chrono::milliseconds how_long) {
+  if (decoder_) decoder_->stall_for_test(how_long);
+}
+
+void Engine::apply(Command& command) {
+  // The dose time being heard when the controller asked, carried forward to now.
+  const auto now = steady::now();
+  const std::int64_t heard = heard_frame();
+  const std::int64_t wanted = ms_to_frames(command.dose_now, format_.rate) + to_frames(now - command.sent);
+  std::int64_t origin = origin_.load();
+  if (!anchored_.load()) {
+    origin = wanted - heard;
+  } else if (std::abs(wanted - (heard + origin)) > ms_to_frames(kResyncThreshold, format_.rate)) {
+    origin = wanted - heard;
+    resyncs_.fetch_add(1);
+  }
+  origin_.store(origin);
+  anchored_.store(true, std::memory_order_release);
+  anchor_dose_ = command.dose_now;
+  anchor_time_ = command.sent;
+  next_resync_ = now + kResyncEvery;
+  plan_ = command.plan;
+  mixer_->follow(std::move(command.plan), origin);
+}
+
+void Engine::resync() {
+  const auto now = steady::now();
+  if (!plan_ || now < next_resync_) return;
+  next_resync_ = now + kResyncEvery;
+  const std::int64_t expected = ms_to_frames(anchor_dose_, format_.rate) + to_frames(now - anchor_time_);
+  const std::int64_t heard = heard_frame() + origin_.load();
+  if (std::abs(expected - heard) <= ms_to_frames(kResyncThreshold, format_.rate)) return;
+  // The sound card's clock (or an underrun) moved the music away from the dose clock: move the anchor.
+  origin_.store(expected - heard_frame());
+  resyncs_.fetch_add(1);
+  mixer_->follow(*plan_, origin_.load());
+}
+
+void Engine::report() {
+  auto event = [&](EngineEvent::Kind kind, std::uint64_t count, std::string detail) {
+    EngineEvent e;
+    e.kind = kind;
+    e.at = dose_now();
+    e.count = count;
+    e.detail = std::move(detail);
+    listener_.on_engine_event(e);
+  };
+  const std::uint64_t underruns = counters_.underruns.load(std::memory_order_relaxed);
+  if (underruns != reported_underruns_) {
+    const std::uint64_t silent = counters_.underrun_frames.load(std::memory_order_relaxed);
+    event(EngineEvent::Kind::Underrun, underruns,
+          "output ring ran dry " + std::to_string(underruns - reported_underruns_) + " time(s); " +
+              std::to_string(silent * 1000 / static_cast<std::uint64_t>(format_.rate)) + " ms of silence so far");
+    reported_underruns_ = underruns;
+  }
+  const std::uint64_t underflows = counters_.device_underflows.load(std::memory_order_relaxed);
+  if (underflows != reported_underflows_) {
+    event(EngineEvent::Kind::Underrun, underruns + underflows,
+          "the device reported " + std::to_string(underflows - reported_underflows_) + " underflow(s)");
+    reported_underflows_ = underflows;
+  }
+  const std::uint64_t losses = counters_.device_losses.load(std::memory_order_relaxed);
+  if (losses != reported_losses_) {
+    event(EngineEvent::Kind::DeviceLost, losses, sink_->name() + ": " + sink_->last_error());
+    reported_losses_ = losses;
+  }
+  const std::uint64_t returns = counters_.device_returns.load(std::memory_order_relaxed);
+  if (returns != reported_returns_) {
+    event(EngineEvent::Kind::DeviceBack, returns, sink_->name());
+    reported_returns_ = returns;
+  }
+}
+
+void Engine::run() {
+  std::vector<float> block(kBlock * static_cast<std::size_t>(format_.channels));
+  // Woken by the sink after each period when it can; otherwise poll at half the latency, which keeps
+  // the ring at least half full whatever sizes the device pulls.
+  const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.latency);
+  const auto nap = sink_->signals_pulls() ? 2 * latency : std::max(std::chrono::milliseconds(5), latency / 2);
+  std::optional<std::int64_t> stop_at;
+  // A stop never waits longer than the fade, the ring and a generous margin (a device that stopped pulling).
+  steady::time_point stop_deadline{};
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      while (!commands_.empty()) {
+        Command command = std::move(commands_.front());
+        commands_.pop_front();
+        lock.unlock();
+        if (command.kind == Command::Kind::Stop) {
+          if (!stop_at) {
+            mixer_->fade_all(settings_.ramps.volume);
+            stop_at = mixer_->position() + ms_to_frames(settings_.ramps.volume, format_.rate);
+            stop_deadline = steady::now() + 2 * (settings_.ramps.volume + settings_.latency) + std::chrono::seconds(2);
+          }
+        } else if (!stop_at) {
+          apply(command);
+        }
+        lock.lock();
+      }
+    }
+    if (!stop_at) resync();
+    report();
+    while (ring_->writable() > 0) {
+      const std::size_t n = mixer_->mix(block.data(), std::min(kBlock, ring_->writable()));
+      if (n == 0) break;  // a stream is late: the ring drains, and the callback reports an underrun if it runs dry
+      ring_->write(block.data(), n);
+    }
+    // Stopping: once the fade is in the ring and the ring has played out.
+    if (stop_at && ((mixer_->position() >= *stop_at &&
+                     static_cast<std::int64_t>(counters_.frames_played.load()) >= *stop_at) ||
+                    steady::now() >= stop_deadline)) {
+      return;
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, nap, [this] { return !commands_.empty() || sink_pulled_; });
+    sink_pulled_ = false;
+  }
+}
+
+}  // namespace stillroom::audio

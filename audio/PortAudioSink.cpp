@@ -1,0 +1,222 @@
+#include "audio/PortAudioSink.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+namespace stillroom::audio {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+constexpr auto kPoll = std::chrono::milliseconds(50);
+constexpr auto kFirstRetry = std::chrono::milliseconds(500);
+constexpr auto kLongestRetry = std::chrono::milliseconds(8000);
+/** A stream that has not called back for this long is gone, whatever PortAudio says. */
+constexpr auto kSilentCallback = std::chrono::milliseconds(2000);
+/** A reopened device is back once its stream has run this long. */
+constexpr auto kProbation = std::chrono::milliseconds(1000);
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+/** The device named by `wanted` (substring, any case) or the default; -1 with `error`. Holds the PortAudio mutex. */
+PaDeviceIndex find_device(const std::string& wanted, int channels, std::string& error) {
+  if (wanted.empty() || wanted == "default") {
+    const PaDeviceIndex d = Pa_GetDefaultOutputDevice();
+    if (d == paNoDevice) error = "no default output device";
+    return d == paNoDevice ? -1 : d;
+  }
+  std::string names;
+  const PaDeviceIndex count = Pa_GetDeviceCount();
+  for (PaDeviceIndex i = 0; i < count; ++i) {
+    const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
+    if (info == nullptr || info->maxOutputChannels <= 0) continue;
+    const std::string name = info->name != nullptr ? info->name : "";
+    if (lower(name).find(lower(wanted)) != std::string::npos && info->maxOutputChannels >= channels) return i;
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  error = "no output device matches \"" + wanted + "\" (devices: " + (names.empty() ? "none" : names) + ")";
+  return -1;
+}
+
+}  // namespace
+
+PortAudioSink::PortAudioSink(std::string device) : device_(std::move(device)) {}
+
+PortAudioSink::~PortAudioSink() { PortAudioSink::stop(); }
+
+bool PortAudioSink::open(AudioFormat format, config::Millis latency, std::string& error) {
+  format_ = format;
+  latency_ = latency;
+  system_ = std::make_unique<PortAudioSystem>();
+  if (!system_->ok()) {
+    error = system_->error();
+    return false;
+  }
+  return true;
+}
+
+int PortAudioSink::callback(const void*, void* output, unsigned long frames, const PaStreamCallbackTimeInfo*,
+                            PaStreamCallbackFlags flags, void* context) {
+  auto* c = static_cast<CallbackContext*>(context);
+  pull_frames(*c->ring, *c->counters, static_cast<float*>(output), frames);
+  if ((flags & paOutputUnderflow) != 0) c->counters->device_underflows.fetch_add(1, std::memory_order_relaxed);
+  c->callbacks.fetch_add(1, std::memory_order_relaxed);
+  return paContinue;
+}
+
+bool PortAudioSink::open_stream(std::string& error) {
+  std::lock_guard lock(PortAudioSystem::mutex());
+  const PaDeviceIndex device = find_device(device_, format_.channels, error);
+  if (device < 0) return false;
+  PaStreamParameters params{};
+  params.device = device;
+  params.channelCount = format_.channels;
+  params.sampleFormat = paFloat32;
+  params.suggestedLatency = std::chrono::duration<double>(latency_).count();
+  PaError err = Pa_OpenStream(&stream_, nullptr, &params, format_.rate, paFramesPerBufferUnspecified,
+                              paClipOff | paDitherOff, &PortAudioSink::callback, &context_);
+  if (err == paNoError) err = Pa_StartStream(stream_);
+  if (err != paNoError) {
+    const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
+    error = std::string(info != nullptr && info->name != nullptr ? info->name : device_) + ": " + Pa_GetErrorText(err);
+    if (stream_ != nullptr) Pa_CloseStream(stream_);
+    stream_ = nullptr;
+    return false;
+  }
+  const PaStreamInfo* info = Pa_GetStreamInfo(stream_);
+  delay_ = info != nullptr ? static_cast<std::int64_t>(info->outputLatency * format_.rate) : 0;
+  return true;
+}
+
+void PortAudioSink::close_stream() {
+  std::lock_guard lock(PortAudioSystem::mutex());
+  if (stream_ == nullptr) return;
+  // Stop (not abort) lets what is buffered play out: the end of a fade is heard.
+  if (Pa_StopStream(stream_) != paNoError) Pa_AbortStream(stream_);
+  Pa_CloseStream(stream_);
+  stream_ = nullptr;
+}
+
+void PortAudioSink::set_error(std::string error) {
+  std::lock_guard lock(error_mutex_);
+  error_ = std::move(error);
+}
+
+std::string PortAudioSink::last_error() const {
+  std::lock_guard lock(error_mutex_);
+  return error_;
+}
+
+void PortAudioSink::start(FrameRing& ring, SinkCounters& counters, std::function<void()>) {
+  ring_ = &ring;
+  counters_ = &counters;
+  context_.ring = &ring;
+  context_.counters = &counters;
+  running_ = true;
+  monitor_ = std::thread([this] { monitor(); });
+}
+
+void PortAudioSink::stop() {
+  if (!running_.exchange(false)) return;
+  wake_.notify_all();
+  if (monitor_.joinable()) monitor_.join();
+  close_stream();
+  system_.reset();
+}
+
+void PortAudioSink::monitor() {
+  bool playing = false;
+  // A reopened stream counts as back once it has run this long (some failures only show on the first write).
+  bool on_probation = false;
+  auto probation_ends = clock::now();
+  auto retry_in = kFirstRetry;
+  auto next_try = clock::now();
+  auto last_callback = clock::now();
+  std::uint64_t seen_callbacks = 0;
+  // While the device is lost the ring drains at real-time pace, so the session's timeline keeps going.
+  auto lost_since = clock::now();
+  std::int64_t drained = 0;
+
+  auto lose = [&](std::string why) {
+    close_stream();
+    set_error(std::move(why));
+    if (on_probation) {
+      retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);  // still lost: back off
+    } else {
+      counters_->device_losses.fetch_add(1, std::memory_order_relaxed);
+    }
+    on_probation = false;
+    playing = false;
+    lost_since = clock::now();
+    drained = 0;
+    next_try = lost_since + retry_in;
+  };
+
+  {
+    std::string error;
+    if (open_stream(error)) {
+      playing = true;
+      last_callback = clock::now();
+    } else {
+      lose(error);
+    }
+  }
+  std::unique_lock wait_lock(wait_mutex_);
+  while (running_.load()) {
+    wake_.wait_for(wait_lock, kPoll);
+    if (!running_.load()) break;
+    const auto now = clock::now();
+    if (playing) {
+      const std::uint64_t calls = context_.callbacks.load(std::memory_order_relaxed);
+      if (calls != seen_callbacks) {
+        seen_callbacks = calls;
+        last_callback = now;
+      }
+      int active = 0;
+      {
+        std::lock_guard lock(PortAudioSystem::mutex());
+        active = Pa_IsStreamActive(stream_);
+      }
+      if (active != 1) {
+        lose("the output stream stopped (device gone?)");
+      } else if (now - last_callback > kSilentCallback) {
+        lose("the output device stopped asking for audio");
+      } else if (on_probation && now >= probation_ends) {
+        on_probation = false;
+        retry_in = kFirstRetry;
+        counters_->device_returns.fetch_add(1, std::memory_order_relaxed);
+      }
+      continue;
+    }
+    const auto lost_for = std::chrono::duration_cast<std::chrono::microseconds>(now - lost_since).count();
+    const std::int64_t due = lost_for * format_.rate / 1'000'000 - drained;
+    if (due > 0) {
+      const std::size_t gone = ring_->discard(static_cast<std::size_t>(due));
+      counters_->frames_played.fetch_add(gone, std::memory_order_relaxed);
+      drained += due;
+    }
+    if (now < next_try) continue;
+    std::string error;
+    bool reopened = false;
+    {
+      std::lock_guard lock(PortAudioSystem::mutex());
+      reopened = system_->rescan(error) && open_stream(error);
+    }
+    if (reopened) {
+      playing = true;
+      on_probation = true;
+      probation_ends = now + kProbation;
+      last_callback = now;
+    } else {
+      set_error(error);
+      retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);
+      next_try = now + retry_in;
+    }
+  }
+}
+
+}  // namespace stillroom::audio

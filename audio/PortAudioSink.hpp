@@ -1,0 +1,69 @@
+// PortAudioSink: the sound card. PortAudio's real-time callback only copies
+// from the output ring (pull_frames); a monitor thread watches the stream and,
+// when the device fails or is missing, reports it lost, keeps the timeline
+// moving by draining the ring at real-time pace, and reopens it with backoff
+// (0.5 s doubling to 8 s), reporting it back. Device: a case-insensitive
+// substring of its PortAudio name, or "default".
+#pragma once
+
+#include "audio/PortAudioSystem.hpp"
+#include "audio/Sink.hpp"
+
+#include <portaudio.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace stillroom::audio {
+
+class PortAudioSink final : public Sink {
+ public:
+  explicit PortAudioSink(std::string device);
+  ~PortAudioSink() override;
+
+  bool open(AudioFormat format, config::Millis latency, std::string& error) override;
+  void start(FrameRing& ring, SinkCounters& counters, std::function<void()> pulled) override;
+  void stop() override;
+  [[nodiscard]] std::int64_t delay_frames() const override { return delay_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::string last_error() const override;
+  [[nodiscard]] std::string name() const override { return "portaudio: " + device_; }
+
+  /** What the real-time callback touches: the ring and atomics, nothing else. */
+  struct CallbackContext {
+    FrameRing* ring = nullptr;
+    SinkCounters* counters = nullptr;
+    /** Callbacks so far: the monitor sees a stream that stopped calling back. */
+    std::atomic<std::uint64_t> callbacks{0};
+  };
+
+  /** PortAudio's callback; `context` is a CallbackContext. Public so a test can call it directly. */
+  static int callback(const void* input, void* output, unsigned long frames, const PaStreamCallbackTimeInfo* time,
+                      PaStreamCallbackFlags flags, void* context);
+
+ private:
+  bool open_stream(std::string& error);
+  void close_stream();
+  void monitor();
+  void set_error(std::string error);
+
+  std::string device_;
+  AudioFormat format_;
+  config::Millis latency_{100};
+  std::unique_ptr<PortAudioSystem> system_;
+  PaStream* stream_ = nullptr;
+  FrameRing* ring_ = nullptr;
+  SinkCounters* counters_ = nullptr;
+  CallbackContext context_;
+  std::atomic<std::int64_t> delay_{0};
+  std::atomic<bool> running_{false};
+  std::mutex wait_mutex_;
+  std::condition_variable wake_;
+  mutable std::mutex error_mutex_;
+  std::string error_;
+  std::thread monitor_;
+};
+
+}  // namespace stillroom::audio

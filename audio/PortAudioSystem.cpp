@@ -1,0 +1,96 @@
+#include "audio/PortAudioSystem.hpp"
+
+#include "audio/OutputDevice.hpp"
+
+#include <alsa/asoundlib.h>
+#include <jack/jack.h>
+#include <portaudio.h>
+
+#include <array>
+
+namespace stillroom::audio {
+
+namespace {
+
+// ALSA's handler is variadic; nothing here needs the message.
+void quiet_alsa(const char*, int, const char*, int, const char*, ...) {}
+void quiet_jack(const char*) {}
+
+}  // namespace
+
+std::recursive_mutex& PortAudioSystem::mutex() {
+  static std::recursive_mutex m;
+  return m;
+}
+
+void PortAudioSystem::silence_backends() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    snd_lib_error_set_handler(&quiet_alsa);
+    jack_set_error_function(&quiet_jack);
+    jack_set_info_function(&quiet_jack);
+  });
+}
+
+PortAudioSystem::PortAudioSystem() {
+  std::lock_guard lock(mutex());
+  silence_backends();
+  const PaError err = Pa_Initialize();
+  ok_ = err == paNoError;
+  if (!ok_) error_ = std::string("PortAudio: ") + Pa_GetErrorText(err);
+}
+
+PortAudioSystem::~PortAudioSystem() {
+  std::lock_guard lock(mutex());
+  if (ok_) Pa_Terminate();
+}
+
+bool PortAudioSystem::rescan(std::string& error) {
+  if (ok_) Pa_Terminate();
+  const PaError err = Pa_Initialize();
+  ok_ = err == paNoError;
+  if (!ok_) error = error_ = std::string("PortAudio: ") + Pa_GetErrorText(err);
+  return ok_;
+}
+
+std::vector<OutputDevice> list_output_devices(std::string& error) {
+  PortAudioSystem system;
+  std::vector<OutputDevice> devices;
+  if (!system.ok()) {
+    error = system.error();
+    return devices;
+  }
+  std::lock_guard lock(PortAudioSystem::mutex());
+  const PaDeviceIndex count = Pa_GetDeviceCount();
+  if (count < 0) {
+    error = std::string("PortAudio: ") + Pa_GetErrorText(count);
+    return devices;
+  }
+  const PaDeviceIndex default_output = Pa_GetDefaultOutputDevice();
+  for (PaDeviceIndex i = 0; i < count; ++i) {
+    const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
+    if (info == nullptr || info->maxOutputChannels <= 0) continue;
+    OutputDevice d;
+    d.index = i;
+    d.name = info->name != nullptr ? info->name : "";
+    const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
+    d.host_api = api != nullptr && api->name != nullptr ? api->name : "";
+    d.max_channels = info->maxOutputChannels;
+    d.default_rate = info->defaultSampleRate;
+    d.default_low_latency_ms = info->defaultLowOutputLatency * 1000.0;
+    d.default_high_latency_ms = info->defaultHighOutputLatency * 1000.0;
+    d.is_default = i == default_output;
+    PaStreamParameters params{};
+    params.device = i;
+    params.channelCount = std::min(2, info->maxOutputChannels);
+    params.sampleFormat = paFloat32;
+    params.suggestedLatency = info->defaultHighOutputLatency;
+    for (int rate : std::array{44100, 48000, 88200, 96000}) {
+      if (Pa_IsFormatSupported(nullptr, &params, rate) == paFormatIsSupported) d.rates.push_back(rate);
+    }
+    devices.push_back(std::move(d));
+  }
+  return devices;
+}
+
+}  // namespace stillroom::audio

@@ -1,1 +1,0 @@
-// Placeholder until the first audio sources land; delete when audio/ has real sources.

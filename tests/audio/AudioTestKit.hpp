@@ -1,0 +1,139 @@
+// Helpers shared by the audio tests: plans written by hand, an event log, test
+// settings, and measurements on rendered audio (level at a frame, Goertzel,
+// RMS). Header-only; each test file is compiled into test_audio.
+#pragma once
+
+#include "audio/EngineEvent.hpp"
+#include "audio/Frames.hpp"
+#include "config/Room.hpp"
+#include "playlists/Plan.hpp"
+#include "support/TempDir.hpp"
+#include "support/ToneFile.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <numbers>
+#include <string>
+#include <vector>
+
+namespace stillroom::test {
+
+using config::Millis;
+
+/** Records every engine event (thread-safe). */
+class EventLog final : public audio::EngineListener {
+ public:
+  void on_engine_event(const audio::EngineEvent& event) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+  }
+  [[nodiscard]] std::vector<audio::EngineEvent> events() const {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
+  [[nodiscard]] std::vector<audio::EngineEvent> of(audio::EngineEvent::Kind kind) const {
+    std::vector<audio::EngineEvent> out;
+    for (const auto& e : events()) {
+      if (e.kind == kind) out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<audio::EngineEvent> events_;
+};
+
+/** 48 kHz stereo, loudness cache in `dir`. */
+inline config::AudioSettings test_settings(const TempDir& dir) {
+  config::AudioSettings s;
+  s.sample_rate = 48000;
+  s.channels = 2;
+  s.loudness_cache = (dir / "loudness").string();
+  s.output = "file";
+  return s;
+}
+
+/** A track segment that plays `file` from `start` to `end` (dose ms) from source offset `offset`. */
+inline plan::Segment track(std::uint64_t id, const std::string& file, Millis start, Millis end,
+                           Millis offset = Millis{0}) {
+  plan::Segment s;
+  s.id = id;
+  s.file = file;
+  s.start = start;
+  s.end = end;
+  s.source_offset = offset;
+  s.natural_end = false;
+  return s;
+}
+
+inline plan::Fade fade(Millis at, Millis length, plan::FadeShape shape = plan::FadeShape::EqualPower) {
+  return plan::Fade{at, length, shape};
+}
+
+inline plan::MasterCue cue(Millis at, double target_db, Millis ramp, bool talk = false) {
+  plan::MasterCue c;
+  c.at = at;
+  c.volume_db = talk ? 0.0 : target_db;
+  c.talk = talk;
+  c.target_db = target_db;
+  c.ramp = ramp;
+  return c;
+}
+
+inline plan::Plan plan_of(std::vector<plan::Segment> segments, Millis start_at = Millis{0}) {
+  plan::Plan p;
+  p.start_at = start_at;
+  p.segments = std::move(segments);
+  p.master.push_back(cue(start_at, 0.0, Millis{0}));
+  p.cap_db = 0.0;
+  return p;
+}
+
+/** A stereo file holding `left` on the left channel and `right` on the right (DC levels), `frames` long. */
+inline Samples dc(int rate, std::int64_t frames, float left, float right) {
+  Samples s{rate, 2, {}};
+  s.data.resize(static_cast<std::size_t>(frames * 2));
+  for (std::int64_t i = 0; i < frames; ++i) {
+    s.data[static_cast<std::size_t>(2 * i)] = left;
+    s.data[static_cast<std::size_t>(2 * i + 1)] = right;
+  }
+  return s;
+}
+
+/** Frame of dose time t for a render anchored at `start_at`. */
+inline std::int64_t frame_at(Millis t, Millis start_at = Millis{0}, int rate = 48000) {
+  return audio::ms_to_frames(t, rate) - audio::ms_to_frames(start_at, rate);
+}
+
+/** Amplitude of frequency `hz` in channel `ch` over [first, first+count) (Goertzel, sine amplitude units). */
+inline double goertzel(const Samples& s, int ch, std::int64_t first, std::int64_t count, double hz) {
+  const double w = 2.0 * std::numbers::pi * hz / s.rate;
+  const double k = 2.0 * std::cos(w);
+  double s1 = 0;
+  double s2 = 0;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double s0 = s.at(first + i, ch) + k * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const double power = s1 * s1 + s2 * s2 - k * s1 * s2;
+  return 2.0 * std::sqrt(std::max(0.0, power)) / static_cast<double>(count);
+}
+
+/** RMS of channel `ch` over [first, first+count). */
+inline double rms(const Samples& s, int ch, std::int64_t first, std::int64_t count) {
+  double sum = 0;
+  for (std::int64_t i = 0; i < count; ++i) sum += static_cast<double>(s.at(first + i, ch)) * s.at(first + i, ch);
+  return std::sqrt(sum / static_cast<double>(std::max<std::int64_t>(1, count)));
+}
+
+/** Largest |x[i+1] - x[i]| of channel `ch` over [first, last). */
+inline double max_step(const Samples& s, int ch, std::int64_t first, std::int64_t last) {
+  double m = 0;
+  for (std::int64_t i = first + 1; i < last; ++i) m = std::max(m, std::abs(double(s.at(i, ch)) - s.at(i - 1, ch)));
+  return m;
+}
+
+}  // namespace stillroom::test

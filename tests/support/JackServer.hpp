@@ -1,0 +1,29 @@
+// JackServer: a private jackd (dummy backend, no real-time scheduling) for
+// tests that need real-time pace and real underflow flags without a sound
+// card. Started on a unique server name (JACK_DEFAULT_SERVER is set for this
+// process), waited for with jack_wait, and always killed.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+namespace stillroom::test {
+
+class JackServer {
+ public:
+  /** Starts jackd at `rate` with `period` frames; throws std::runtime_error if it is not up in 10 s. */
+  explicit JackServer(int rate = 48000, int period = 1024);
+  ~JackServer();
+  JackServer(const JackServer&) = delete;
+  JackServer& operator=(const JackServer&) = delete;
+
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /** Kills the server now (a lost device). */
+  void kill();
+
+ private:
+  std::string name_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace stillroom::test
