@@ -1,0 +1,363 @@
+#include "room/CommandParser.hpp"
+
+#include "config/Duration.hpp"
+#include "config/Suggest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <set>
+#include <vector>
+
+namespace stillroom::room {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t max_id_bytes = 128;
+constexpr std::size_t max_name_bytes = 128;
+constexpr double max_dose_mg = 2000.0;
+constexpr double min_volume_db = -60.0;
+
+/** Thrown inside the parser only; becomes a Rejection. */
+struct Refusal {
+  RejectReason reason;
+  std::string error;
+};
+
+[[noreturn]] void refuse(RejectReason reason, std::string error) { throw Refusal{reason, std::move(error)}; }
+
+std::string type_name(const json& value) {
+  if (value.is_number_integer()) return "an integer";
+  if (value.is_number()) return "a number";
+  if (value.is_string()) return "a string";
+  if (value.is_boolean()) return "a boolean";
+  if (value.is_null()) return "null";
+  if (value.is_array()) return "an array";
+  return "an object";
+}
+
+std::string format_db(double db) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", db);
+  return text;
+}
+
+bool has_control_chars(std::string_view text) noexcept {
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+/** Argument access for one command: every read is type- and range-checked with a specific error. */
+class Arguments {
+ public:
+  Arguments(const json& object, std::string command) : object_(object), command_(std::move(command)) {}
+
+  /** Refuses any key other than id, cmd and `allowed`. */
+  void only(const std::vector<std::string>& allowed) const {
+    for (const auto& [key, value] : object_.items()) {
+      if (key == "id" || key == "cmd") continue;
+      bool known = false;
+      for (const auto& a : allowed) known = known || a == key;
+      if (known) continue;
+      const std::string expected = allowed.empty() ? " takes no arguments" : " takes: " + config::join(allowed);
+      std::string hint;
+      if (auto near = config::nearest(key, allowed)) hint = " (did you mean '" + *near + "'?)";
+      refuse(RejectReason::UnknownArgument,
+             "unknown argument '" + key + "' for '" + command_ + "'" + hint + "; '" + command_ + "'" + expected);
+    }
+  }
+
+  [[nodiscard]] const json* find(const std::string& key) const {
+    const auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  [[nodiscard]] const json& required(const std::string& key, std::string_view what) const {
+    const json* value = find(key);
+    if (value == nullptr)
+      refuse(RejectReason::MissingArgument, "'" + command_ + "' needs '" + key + "' (" + std::string(what) + ")");
+    return *value;
+  }
+
+  void wrong_type(const std::string& key, std::string_view expected, const json& value) const {
+    refuse(RejectReason::WrongType,
+           "'" + key + "' of '" + command_ + "' must be " + std::string(expected) + ", not " + type_name(value));
+  }
+
+  void out_of_range(const std::string& key, const std::string& why) const {
+    refuse(RejectReason::OutOfRange, "'" + key + "' of '" + command_ + "' " + why);
+  }
+
+  [[nodiscard]] std::string text(const std::string& key, const json& value) const {
+    if (!value.is_string()) wrong_type(key, "a string", value);
+    const auto& s = value.get_ref<const std::string&>();
+    if (s.empty()) out_of_range(key, "must not be empty");
+    if (s.size() > max_name_bytes) out_of_range(key, "is longer than " + std::to_string(max_name_bytes) + " bytes");
+    if (has_control_chars(s)) out_of_range(key, "contains control characters");
+    return s;
+  }
+
+  [[nodiscard]] std::string client_id(const std::string& key, const json& value) const {
+    if (!value.is_string()) wrong_type(key, "a pseudonymous client id (string)", value);
+    const auto& s = value.get_ref<const std::string&>();
+    if (!is_pseudonymous_id(s))
+      out_of_range(key, "must be a pseudonymous client id: 1 to 64 letters, digits, '-' or '_' (never a name)");
+    return s;
+  }
+
+  [[nodiscard]] double number(const std::string& key, const json& value) const {
+    if (!value.is_number()) wrong_type(key, "a number", value);
+    return value.get<double>();
+  }
+
+  [[nodiscard]] double dose(const std::string& key, const json& value) const {
+    const double mg = number(key, value);
+    if (!(mg > 0.0)) out_of_range(key, "must be greater than 0 mg");
+    if (mg > max_dose_mg) out_of_range(key, "must be at most " + std::to_string(static_cast<int>(max_dose_mg)) + " mg");
+    return mg;
+  }
+
+  [[nodiscard]] int integer(const std::string& key, const json& value, int low, int high) const {
+    if (!value.is_number_integer()) wrong_type(key, "an integer", value);
+    const auto v = value.get<std::int64_t>();
+    if (v < low || v > high)
+      out_of_range(key, "must be between " + std::to_string(low) + " and " + std::to_string(high) + ", not " +
+                            std::to_string(v));
+    return static_cast<int>(v);
+  }
+
+ private:
+  const json& object_;
+  std::string command_;
+};
+
+void read_arguments(Command& command, const Arguments& args, const config::Room& room) {
+  switch (command.kind) {
+    case CommandKind::Preload: {
+      args.only({"client", "clients", "protocol", "playlist", "dose_mg"});
+      command.client = args.client_id("client", args.required("client", "the pseudonymous client id"));
+      if (const json* clients = args.find("clients")) {
+        if (!clients->is_array()) args.wrong_type("clients", "an array of pseudonymous client ids", *clients);
+        if (clients->empty()) args.out_of_range("clients", "must list at least one client when given");
+        if (clients->size() > 32) args.out_of_range("clients", "lists more than 32 clients");
+        std::set<std::string> seen;
+        for (const auto& entry : *clients) {
+          std::string id = args.client_id("clients", entry);
+          if (!seen.insert(id).second) args.out_of_range("clients", "lists '" + id + "' twice");
+          command.clients.push_back(std::move(id));
+        }
+      }
+      if (const json* p = args.find("protocol")) command.protocol = args.text("protocol", *p);
+      if (const json* p = args.find("playlist")) command.playlist = args.text("playlist", *p);
+      if (const json* d = args.find("dose_mg")) command.dose_mg = args.dose("dose_mg", *d);
+      break;
+    }
+    case CommandKind::Start: {
+      args.only({"dose_at"});
+      if (const json* at = args.find("dose_at")) {
+        if (!at->is_string()) args.wrong_type("dose_at", "an ISO 8601 time string", *at);
+        const auto parsed = config::parse_instant(at->get_ref<const std::string&>());
+        if (!parsed)
+          args.out_of_range("dose_at", "must be an ISO 8601 time with offset, e.g. 2026-11-22T09:30:00Z, not '" +
+                                           at->get<std::string>() + "'");
+        command.dose_at = *parsed;
+      }
+      break;
+    }
+    case CommandKind::Talk: {
+      args.only({"on"});
+      const json& on = args.required("on", "true or false");
+      if (!on.is_boolean()) args.wrong_type("on", "true or false", on);
+      command.on = on.get<bool>();
+      break;
+    }
+    case CommandKind::Volume: {
+      args.only({"db"});
+      const double db = args.number("db", args.required("db", "master volume in dB"));
+      const double high = room.audio.max_volume_db;
+      if (db > high) args.out_of_range("db", "is above the room's maximum of " + format_db(high) + " dB");
+      if (db < min_volume_db) args.out_of_range("db", "must be at least -60 dB");
+      command.db = db;
+      break;
+    }
+    case CommandKind::Booster: {
+      args.only({"dose_mg"});
+      if (const json* d = args.find("dose_mg")) command.dose_mg = args.dose("dose_mg", *d);
+      break;
+    }
+    case CommandKind::Ack: {
+      args.only({"reminder"});
+      command.reminder = args.text("reminder", args.required("reminder", "the id of the reminder acknowledged"));
+      break;
+    }
+    case CommandKind::Vitals: {
+      args.only({"bp_sys", "bp_dia", "hr", "spo2"});
+      command.vitals.bp_sys = args.integer("bp_sys", args.required("bp_sys", "systolic mmHg"), 40, 300);
+      command.vitals.bp_dia = args.integer("bp_dia", args.required("bp_dia", "diastolic mmHg"), 20, 200);
+      if (command.vitals.bp_dia >= command.vitals.bp_sys)
+        args.out_of_range("bp_dia", "must be below bp_sys (" + std::to_string(command.vitals.bp_sys) + ")");
+      if (const json* hr = args.find("hr")) command.vitals.hr = args.integer("hr", *hr, 20, 250);
+      if (const json* spo2 = args.find("spo2")) command.vitals.spo2 = args.integer("spo2", *spo2, 50, 100);
+      break;
+    }
+    case CommandKind::Pause:
+    case CommandKind::Resume:
+    case CommandKind::Skip:
+    case CommandKind::Alternate:
+    case CommandKind::Stop:
+    case CommandKind::Emergency:
+    case CommandKind::Clear:
+      args.only({});
+      break;
+  }
+}
+
+/** Parses with a check the JSON library does not make: a key given twice in one object. */
+json parse_json(std::string_view payload) {
+  if (payload.empty()) refuse(RejectReason::MalformedJson, "empty payload (expected a JSON object)");
+  std::vector<std::set<std::string>> open_objects;
+  std::optional<std::string> duplicate;
+  const json::parser_callback_t watch = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == json::parse_event_t::key && !open_objects.empty()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!open_objects.back().insert(key).second && !duplicate) duplicate = key;
+    }
+    return true;
+  };
+  json value;
+  try {
+    value = json::parse(payload.begin(), payload.end(), watch);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos)
+      what = what.substr(close + 2);
+    refuse(RejectReason::MalformedJson, "malformed JSON: " + what);
+  }
+  if (duplicate) refuse(RejectReason::DuplicateKey, "key '" + *duplicate + "' appears twice");
+  return value;
+}
+
+bool response_topic_allowed(std::string_view topic, const std::string& reply_topic) noexcept {
+  if (topic.find_first_of("+#") != std::string_view::npos) return false;
+  if (topic == reply_topic) return true;
+  return topic.size() > reply_topic.size() + 1 && topic.substr(0, reply_topic.size()) == reply_topic &&
+         topic[reply_topic.size()] == '/';
+}
+
+}  // namespace
+
+const char* to_string(RejectReason reason) noexcept {
+  switch (reason) {
+    case RejectReason::Oversize: return "oversize";
+    case RejectReason::MalformedJson: return "malformed_json";
+    case RejectReason::DuplicateKey: return "duplicate_key";
+    case RejectReason::NotObject: return "not_object";
+    case RejectReason::MissingId: return "missing_id";
+    case RejectReason::BadId: return "bad_id";
+    case RejectReason::MissingCmd: return "missing_cmd";
+    case RejectReason::BadCmd: return "bad_cmd";
+    case RejectReason::UnknownCommand: return "unknown_command";
+    case RejectReason::UnknownDevice: return "unknown_device";
+    case RejectReason::NotAllowed: return "not_allowed";
+    case RejectReason::BadResponseTopic: return "bad_response_topic";
+    case RejectReason::MissingArgument: return "missing_argument";
+    case RejectReason::WrongType: return "wrong_type";
+    case RejectReason::OutOfRange: return "out_of_range";
+    case RejectReason::UnknownArgument: return "unknown_argument";
+  }
+  return "?";
+}
+
+bool is_pseudonymous_id(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 64) return false;
+  for (const char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+CommandParser::CommandParser(const config::Room& room, const Topics& topics) : room_(room), topics_(topics) {}
+
+bool CommandParser::allowed(const std::string& role, CommandKind kind) const {
+  const auto it = room_.roles.find(role);
+  if (it == room_.roles.end()) return false;
+  return it->second.count("all") > 0 || it->second.count(to_string(kind)) > 0;
+}
+
+ParseResult CommandParser::parse(std::string_view topic, std::string_view payload,
+                                 const RequestProperties& properties) const {
+  Rejection rejection;
+  rejection.device = topics_.command_device(topic).value_or("");
+  if (properties.correlation_data) {
+    rejection.route.correlation_data = *properties.correlation_data;
+    rejection.route.has_correlation = true;
+  }
+  const std::string reply_topic = topics_.reply(rejection.device);
+  const bool response_ok =
+      properties.response_topic && response_topic_allowed(*properties.response_topic, reply_topic);
+  if (response_ok && *properties.response_topic != reply_topic) rejection.route.response_topic = *properties.response_topic;
+
+  try {
+    if (rejection.device.empty()) refuse(RejectReason::UnknownDevice, "not a command topic: '" + std::string(topic) + "'");
+    if (payload.size() > room_.mqtt.max_payload)
+      refuse(RejectReason::Oversize, "payload of " + std::to_string(payload.size()) + " bytes is larger than the " +
+                                         std::to_string(room_.mqtt.max_payload) + " bytes allowed");
+    const json request = parse_json(payload);
+    if (!request.is_object())
+      refuse(RejectReason::NotObject, "the payload must be a JSON object like {\"id\": \"1\", \"cmd\": \"pause\"}, not " +
+                                          type_name(request));
+
+    const auto id = request.find("id");
+    if (id == request.end()) refuse(RejectReason::MissingId, "missing 'id' (a string the reply will echo)");
+    if (!id->is_string()) refuse(RejectReason::BadId, "'id' must be a string, not " + type_name(*id));
+    const auto& id_text = id->get_ref<const std::string&>();
+    if (id_text.empty() || id_text.size() > max_id_bytes)
+      refuse(RejectReason::BadId, "'id' must be 1 to " + std::to_string(max_id_bytes) + " bytes long");
+    rejection.id = id_text;
+
+    const auto cmd = request.find("cmd");
+    if (cmd == request.end()) refuse(RejectReason::MissingCmd, "missing 'cmd' (one of: " + config::join(config::all_commands()) + ")");
+    if (!cmd->is_string()) refuse(RejectReason::BadCmd, "'cmd' must be a string, not " + type_name(*cmd));
+    const auto& name = cmd->get_ref<const std::string&>();
+    const auto kind = command_kind(name);
+    if (!kind) {
+      std::string hint;
+      if (auto near = config::nearest(name, config::all_commands())) hint = " (did you mean '" + *near + "'?)";
+      else hint = " (one of: " + config::join(config::all_commands()) + ")";
+      refuse(RejectReason::UnknownCommand, "unknown command '" + name + "'" + hint);
+    }
+    rejection.command = name;
+
+    const auto device = room_.devices.find(rejection.device);
+    if (device == room_.devices.end())
+      refuse(RejectReason::UnknownDevice, "device '" + rejection.device + "' is not one of this room's devices");
+    if (!allowed(device->second.role, *kind))
+      refuse(RejectReason::NotAllowed, "device '" + rejection.device + "' (role '" + device->second.role +
+                                           "') may not send '" + name + "'");
+    if (properties.response_topic && !response_ok)
+      refuse(RejectReason::BadResponseTopic, "response topic '" + *properties.response_topic + "' must be '" +
+                                                 reply_topic + "' or lie under it");
+
+    Command command;
+    command.id = id_text;
+    command.kind = *kind;
+    command.device = rejection.device;
+    command.role = device->second.role;
+    command.route = rejection.route;
+    read_arguments(command, Arguments(request, name), room_);
+    return command;
+  } catch (const Refusal& refusal) {
+    rejection.reason = refusal.reason;
+    rejection.error = refusal.error;
+    return rejection;
+  }
+}
+
+}  // namespace stillroom::room

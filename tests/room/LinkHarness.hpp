@@ -1,0 +1,168 @@
+// LinkHarness: a broker with the shipped ACL and the example room's users, a
+// room configuration pointing at it, and ToyRoom — a small command handler with
+// a toy state rule that answers from its own thread, as the controller will.
+#pragma once
+
+#include "MqttProbe.hpp"
+#include "RoomFixture.hpp"
+#include "room/RoomLink.hpp"
+#include "support/Mosquitto.hpp"
+#include "support/TempDir.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace stillroom::test {
+
+inline MosquittoOptions room_broker_options(bool persistence = false) {
+  MosquittoOptions options;
+  options.users = {{"controller", "c-secret"}, {"panel-1", "p-secret"},       {"tablet-1", "t-secret"},
+                   {"observer-1", "o-secret"}, {"homeassistant", "h-secret"}, {"tablet-2", "t2-secret"}};
+  options.acl = read_file(source_path("config/mosquitto/stillroom.acl"));
+  options.persistence = persistence;
+  return options;
+}
+
+inline config::Room room_for(const Mosquitto& broker, const TempDir& dir) {
+  config::Room room = test_room();
+  room.mqtt.port = broker.port();
+  room.mqtt.password_file = broker.password_file("controller").string();
+  room.mqtt.persistence_dir = (dir / "paho").string();
+  return room;
+}
+
+/**
+ * A toy session: preload -> ready, start -> running, pause/resume, stop -> ended.
+ * Anything else is accepted. Replies come from its own thread, like the controller's.
+ */
+class ToyRoom final : public room::RoomLinkListener {
+ public:
+  ToyRoom() : worker_([this] { work(); }) {}
+  ~ToyRoom() override {
+    {
+      std::lock_guard lock(mutex_);
+      quit_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+  }
+
+  void attach(room::RoomLink& link) { link_ = &link; }
+
+  void on_command(const room::Command& command) override {
+    {
+      std::lock_guard lock(mutex_);
+      inbox_.push_back(command);
+      commands_.push_back(command);
+    }
+    cv_.notify_all();
+  }
+  void on_rejected(const room::Rejection&) override { ++rejected_; }
+  void on_connection_changed(bool connected) override {
+    std::lock_guard lock(mutex_);
+    connection_changes_.push_back(connected);
+    cv_.notify_all();
+  }
+  void on_message(const std::string& topic, const std::string& payload) override {
+    std::lock_guard lock(mutex_);
+    messages_.emplace_back(topic, payload);
+    cv_.notify_all();
+  }
+  void on_link_fault(const std::string& code, const std::string& message, bool active) override {
+    std::lock_guard lock(mutex_);
+    faults_.push_back({code, message, active});
+    cv_.notify_all();
+  }
+
+  struct Fault {
+    std::string code;
+    std::string message;
+    bool active;
+  };
+
+  std::vector<room::Command> commands() const {
+    std::lock_guard lock(mutex_);
+    return commands_;
+  }
+  std::vector<bool> connection_changes() const {
+    std::lock_guard lock(mutex_);
+    return connection_changes_;
+  }
+  std::vector<std::pair<std::string, std::string>> messages() const {
+    std::lock_guard lock(mutex_);
+    return messages_;
+  }
+  std::vector<Fault> faults() const {
+    std::lock_guard lock(mutex_);
+    return faults_;
+  }
+  int rejected() const { return rejected_; }
+
+  /** Waits until `done` holds (checked under the lock) or the timeout passes. */
+  template <typename Predicate>
+  bool wait(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return done(*this); });
+  }
+  // Unlocked views for wait() predicates.
+  const std::vector<bool>& connection_changes_locked() const { return connection_changes_; }
+  const std::vector<Fault>& faults_locked() const { return faults_; }
+  const std::vector<std::pair<std::string, std::string>>& messages_locked() const { return messages_; }
+
+ private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      cv_.wait(lock, [this] { return quit_ || !inbox_.empty(); });
+      if (quit_) return;
+      const auto command = inbox_.front();
+      inbox_.pop_front();
+      const auto reply = decide(command);
+      room::RoomState state;
+      state.state = status_;
+      if (status_ != room::SessionStatus::Idle) state.session = "s-1";
+      lock.unlock();
+      if (reply.ok) link_->publish_state(state);
+      link_->reply(command, reply);
+      lock.lock();
+    }
+  }
+
+  room::Reply decide(const room::Command& c) {
+    using K = room::CommandKind;
+    using S = room::SessionStatus;
+    const auto need = [&](S wanted, S next) {
+      if (status_ != wanted)
+        return room::Reply::failure(std::string("'") + to_string(c.kind) + "' needs state " + to_string(wanted) +
+                                    " (the room is " + to_string(status_) + ")");
+      status_ = next;
+      return room::Reply::success();
+    };
+    switch (c.kind) {
+      case K::Preload: return need(S::Idle, S::Ready);
+      case K::Start: return need(S::Ready, S::Running);
+      case K::Pause: return need(S::Running, S::Paused);
+      case K::Resume: return need(S::Paused, S::Running);
+      case K::Stop: return need(S::Running, S::Ended);
+      default: return room::Reply::success();
+    }
+  }
+
+  room::RoomLink* link_ = nullptr;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<room::Command> inbox_;
+  std::vector<room::Command> commands_;
+  std::vector<bool> connection_changes_;
+  std::vector<std::pair<std::string, std::string>> messages_;
+  std::vector<Fault> faults_;
+  std::atomic<int> rejected_{0};
+  room::SessionStatus status_ = room::SessionStatus::Idle;
+  bool quit_ = false;
+  std::thread worker_;
+};
+
+}  // namespace stillroom::test
