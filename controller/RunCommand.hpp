@@ -1,0 +1,16 @@
+// RunCommand: `stillroom run` — loads the room and runs the daemon until
+// SIGTERM or SIGINT (an orderly stop: `offline` published, audio faded).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+namespace stillroom::controller {
+
+struct RunOptions {
+  std::string room_file;
+};
+
+int run_daemon(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace stillroom::controller
