@@ -1,6 +1,7 @@
 #include "controller/Daemon.hpp"
 
 #include "audio/Engine.hpp"
+#include "audio/OutputDevice.hpp"
 #include "audio/LoudnessCache.hpp"
 #include "audio/Sink.hpp"
 #include "controller/Clock.hpp"
@@ -235,6 +236,19 @@ void Daemon::Impl::on_engine_event(const audio::EngineEvent& e) {
 
 void Daemon::Impl::start_audio() {
   auto settings = library.room.audio;
+  if (settings.output == "portaudio") {
+    // A box with no sound output at all plays to the null output (the dose
+    // clock, the record and the lights go on) and says so; a device that exists
+    // but fails is retried by the sink instead.
+    std::string error;
+    if (audio::list_output_devices(error).empty()) {
+      const std::string why = "no sound output on this box (" + (error.empty() ? std::string("PortAudio lists none") : error) +
+                              "): playing to the null output";
+      log() << why << '\n';
+      session.fault("audio_device", settings.device, why, true);
+      settings.output = "null";
+    }
+  }
   try {
     engine = std::make_unique<audio::Engine>(settings, loudness, *this, audio::make_sink(settings));
     engine->start();
@@ -323,8 +337,11 @@ int Daemon::Impl::run() {
   restore_session();
   publish_state(true);
   start_audio();
-  if (session.status() == room::SessionStatus::Running || session.status() == room::SessionStatus::Paused)
+  if (session.status() == room::SessionStatus::Running || session.status() == room::SessionStatus::Paused) {
     engine->follow(session.plan(), *session.dose_now());
+    log() << "session " << session.session_id() << " resumed at dose time " << config::format_clock(*session.dose_now()) << '\n'
+          << std::flush;
+  }
   notify_systemd("READY=1");
 
   while (!stopping) {

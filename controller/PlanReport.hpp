@@ -1,6 +1,5 @@
 // PlanReport: a plan as people read it (a table on the dose clock) and as
-// programs read it (JSON). Pure formatting; used by `stillroom plan` and by the
-// daemon when it publishes a preloaded session's plan.
+// programs read it (JSON). Pure formatting; used by `stillroom plan`.
 #pragma once
 
 #include "playlists/Plan.hpp"

@@ -23,6 +23,9 @@ int run_daemon(const RunOptions& options, std::ostream& out, std::ostream& err) 
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // A file-size limit or a full quota must fail the write (the record reports
+  // it and the session goes on), not kill the room's controller.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   int code = 0;
   try {

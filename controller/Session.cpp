@@ -57,6 +57,7 @@ bool Session::record(const std::string& type, const RecordActor& who, nlohmann::
   // The time it happened travels with the event, so an event the record could
   // only take later still says when it happened.
   if (!payload.contains("at")) payload["at"] = format_instant(reading.wall);
+  if (!command_id_.empty() && !payload.contains("command_id")) payload["command_id"] = command_id_;
   EventDraft draft{in_session ? id_ : std::string(), type, who, payload};
 
   nlohmann::json signal = payload;
@@ -123,6 +124,13 @@ void Session::refused_by_link(const std::string& device, const std::string& role
 // ---- commands ---------------------------------------------------------------
 
 Handled Session::handle(const room::Command& c) {
+  command_id_ = c.id;
+  Handled handled = handle_command(c);
+  command_id_.clear();
+  return handled;
+}
+
+Handled Session::handle_command(const room::Command& c) {
   if (preloading_ && c.kind != CommandKind::Emergency && c.kind != CommandKind::Vitals)
     return {refuse(c, "a preload is still checking the music: try again in a moment"), std::nullopt};
   switch (c.kind) {

@@ -80,6 +80,7 @@ class Session {
   [[nodiscard]] bool preloading() const noexcept { return preloading_; }
 
  private:
+  Handled handle_command(const room::Command& command);
   struct ClientDose {
     std::string client;
     std::optional<double> dose_mg;
@@ -127,6 +128,8 @@ class Session {
   Clock& clock_;
   SessionOutput& out_;
   std::string device_;
+  /** The id of the command being handled: every event it records carries it, linking reply and record. */
+  std::string command_id_;
 
   room::SessionStatus status_ = room::SessionStatus::Idle;
   bool preloading_ = false;

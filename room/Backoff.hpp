@@ -1,5 +1,5 @@
 // Backoff: the delays between reconnect attempts — doubling from `first` up to
-// `cap`, back to `first` once connected. Pure. The cap is kept short (1 s by
+// `cap`, back to `first` once connected. Pure. The cap is kept short (500 ms by
 // default) because the broker is local: the room must be back online within
 // 2 s of the broker returning, and a refused loopback connect costs nothing.
 #pragma once

@@ -1,6 +1,7 @@
 #include "room/RoomLink.hpp"
 
 #include "room/Backoff.hpp"
+#include "room/BrokerProbe.hpp"
 #include "room/CommandParser.hpp"
 #include "room/Discovery.hpp"
 #include "room/TcpNoDelay.hpp"
@@ -28,6 +29,8 @@ using nlohmann::json;
 constexpr auto stats_interval = std::chrono::seconds(1);
 /** How long an orderly stop waits for `offline` to be acknowledged and for the disconnect. */
 constexpr auto stop_grace = std::chrono::seconds(2);
+/** How long a reconnect attempt waits for the broker's TCP port before trying again later. */
+constexpr auto probe_limit = std::chrono::milliseconds(250);
 
 std::string read_password(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
@@ -220,6 +223,10 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
 
   void attempt_connect() {
     if (attempt_in_flight || is_connected || stopping) return;
+    if (!broker_accepts(room.mqtt.host, room.mqtt.port, probe_limit)) {
+      reconnect_at = steady::now() + backoff.next();
+      return;
+    }
     try {
       attempt_in_flight = true;
       client->connect(connect_options, nullptr, *this);

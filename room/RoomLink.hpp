@@ -38,7 +38,7 @@ struct LinkOptions {
   /** Set TCP_NODELAY on the connection (off only to measure what it saves). */
   bool tcp_nodelay = true;
   config::Millis reconnect_first{100};
-  config::Millis reconnect_cap{1000};
+  config::Millis reconnect_cap{500};
   /** How long the broker keeps the session (and queued commands) while the room is away. */
   std::chrono::seconds session_expiry{600};
   config::Millis connect_timeout{5000};
