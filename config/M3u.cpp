@@ -1,5 +1,4 @@
 #include "config/M3u.hpp"
-
 #include "config/Scalars.hpp"
 
 #include <cctype>
@@ -7,12 +6,6 @@
 
 namespace stillroom::config {
 namespace {
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
 
 bool starts_with_folded(std::string_view text, std::string_view prefix) noexcept {
   if (text.size() < prefix.size()) return false;
@@ -79,13 +72,13 @@ ExtInf parse_extinf(std::string_view rest) {
   if (const auto s = parse_number(seconds); s && *s > 0)
     info.length = Millis{static_cast<long long>(std::llround(*s * 1000.0))};
   if (comma == std::string_view::npos) return info;
-  const std::string_view display = trim(rest.substr(comma + 1));
+  const std::string_view display = trim_space(rest.substr(comma + 1));
   const auto dash = display.find(" - ");
   if (dash == std::string_view::npos) {
     info.title = std::string(display);
   } else {
-    info.artist = std::string(trim(display.substr(0, dash)));
-    info.title = std::string(trim(display.substr(dash + 3)));
+    info.artist = std::string(trim_space(display.substr(0, dash)));
+    info.title = std::string(trim_space(display.substr(dash + 3)));
   }
   return info;
 }
@@ -108,7 +101,7 @@ M3uList parse_m3u(std::string_view text, const std::filesystem::path& base_dir) 
       const bool crlf = text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n';
       text.remove_prefix(end + (crlf ? 2 : 1));
     }
-    line = trim(line);
+    line = trim_space(line);
     if (line.empty()) continue;
     if (line.front() == '#') {
       if (starts_with_folded(line, "#EXTINF:")) pending = parse_extinf(line.substr(8));

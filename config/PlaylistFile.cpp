@@ -6,6 +6,7 @@
 #include "config/MapReader.hpp"
 #include "config/Scalars.hpp"
 #include "config/Suggest.hpp"
+#include "config/YamlFile.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -57,23 +58,6 @@ void check_audio_file(Problems& problems, const SourceMark& at, const std::strin
     problems.error(at, "an M3U list cannot be played as a track: write it as '{ m3u: ... }'");
   else if (std::find(audio_extensions.begin(), audio_extensions.end(), ext) == audio_extensions.end())
     problems.warning(at, "'" + ext + "' is not a known audio format (WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)");
-}
-
-bool read_text_file(const std::string& path, std::string& text, std::string& reason) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    reason = std::strerror(EISDIR);
-    return false;
-  }
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) {
-    reason = std::strerror(errno);
-    return false;
-  }
-  char buffer[8192];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
-  return true;
 }
 
 /** Expands an M3U list into entries, reporting at the list's own lines. */

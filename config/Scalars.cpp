@@ -8,12 +8,6 @@
 namespace stillroom::config {
 namespace {
 
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
-
 bool equals_folded(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -23,9 +17,9 @@ bool equals_folded(std::string_view a, std::string_view b) noexcept {
 
 /** `text` without a trailing unit (any case, optional space before it). */
 std::string_view strip_unit(std::string_view text, std::string_view unit) noexcept {
-  text = trim(text);
+  text = trim_space(text);
   if (text.size() > unit.size() && equals_folded(text.substr(text.size() - unit.size()), unit))
-    return trim(text.substr(0, text.size() - unit.size()));
+    return trim_space(text.substr(0, text.size() - unit.size()));
   return text;
 }
 
@@ -44,8 +38,15 @@ bool is_name_of(std::string_view text, bool lower_only) noexcept {
 
 }  // namespace
 
+/** Without leading and trailing white space. */
+std::string_view trim_space(std::string_view text) noexcept {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
 std::optional<double> parse_number(std::string_view text) {
-  text = trim(text);
+  text = trim_space(text);
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
   // from_chars refuses a leading '+' and hex by itself; inf and nan must be refused here.
@@ -56,7 +57,7 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 std::optional<long long> parse_integer(std::string_view text) {
-  text = trim(text);
+  text = trim_space(text);
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
   long long value = 0;
@@ -66,7 +67,7 @@ std::optional<long long> parse_integer(std::string_view text) {
 }
 
 std::optional<bool> parse_bool(std::string_view text) {
-  text = trim(text);
+  text = trim_space(text);
   for (const char* yes : {"true", "yes", "on"})
     if (equals_folded(text, yes)) return true;
   for (const char* no : {"false", "no", "off"})
@@ -89,7 +90,7 @@ bool is_name(std::string_view text) noexcept { return is_name_of(text, false); }
 bool is_room_id(std::string_view text) noexcept { return is_name_of(text, true); }
 
 std::string reminder_anchor_word(std::string_view text) {
-  text = trim(text);
+  text = trim_space(text);
   std::size_t i = 0;
   while (i < text.size() && (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
   // "40m" starts with digits, so no word; "monitoring_end" and "session_end" are words.
@@ -97,7 +98,7 @@ std::string reminder_anchor_word(std::string_view text) {
 }
 
 std::optional<ReminderTime> parse_reminder_time(std::string_view text) {
-  text = trim(text);
+  text = trim_space(text);
   if (const auto offset = parse_duration(text)) return ReminderTime{ReminderAnchor::Dose, *offset};
   const std::string word = reminder_anchor_word(text);
   ReminderTime time;
@@ -108,11 +109,11 @@ std::optional<ReminderTime> parse_reminder_time(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  std::string_view rest = trim(text.substr(word.size()));
+  std::string_view rest = trim_space(text.substr(word.size()));
   if (rest.empty()) return time;
   const char sign = rest.front();
   if (sign != '+' && sign != '-') return std::nullopt;
-  rest = trim(rest.substr(1));
+  rest = trim_space(rest.substr(1));
   // "monitoring_end - -5m" is refused: the sign belongs to the operator.
   if (rest.empty() || rest.front() == '-' || rest.front() == '+') return std::nullopt;
   const auto offset = parse_duration(rest);

@@ -13,6 +13,8 @@
 namespace stillroom::config {
 
 /** "-8", "2.5", "1e3"; surrounding spaces allowed. No inf, nan or hex. */
+[[nodiscard]] std::string_view trim_space(std::string_view text) noexcept;
+
 [[nodiscard]] std::optional<double> parse_number(std::string_view text);
 
 /** "48000", "-3". */

@@ -13,27 +13,6 @@ namespace {
 /** Deeper nesting than any configuration needs; also stops alias cycles. */
 constexpr int max_depth = 64;
 
-/** The file's bytes, or the reason it cannot be read (strerror text). */
-bool read_all(const std::filesystem::path& path, std::string& text, std::string& reason) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    reason = std::strerror(EISDIR);
-    return false;
-  }
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) {
-    reason = std::strerror(errno);
-    return false;
-  }
-  char buffer[8192];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
-  if (std::ferror(file.get()) != 0) {
-    reason = std::strerror(errno);
-    return false;
-  }
-  return true;
-}
 
 /** yaml-cpp says "illegal map value" for a tab in an indent; name the real cause when it is there. */
 std::string tab_hint(const std::string& text, int error_line) {
@@ -54,6 +33,27 @@ std::string tab_hint(const std::string& text, int error_line) {
 }
 
 }  // namespace
+
+bool read_text_file(const std::filesystem::path& path, std::string& text, std::string& reason) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    reason = std::strerror(EISDIR);
+    return false;
+  }
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) {
+    reason = std::strerror(errno);
+    return false;
+  }
+  char buffer[8192];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
+  if (std::ferror(file.get()) != 0) {
+    reason = std::strerror(errno);
+    return false;
+  }
+  return true;
+}
 
 std::string display_path(const std::filesystem::path& path) {
   std::error_code ec;
@@ -82,7 +82,7 @@ SourceMark YamlFile::mark(const YAML::Mark& mark) const {
 YamlFile YamlFile::load(const std::filesystem::path& path, Problems& problems) {
   std::string text;
   std::string reason;
-  if (!read_all(path, text, reason)) {
+  if (!read_text_file(path, text, reason)) {
     YamlFile file(path);
     problems.error(file.whole(), "cannot read: " + reason);
     return file;

@@ -17,6 +17,9 @@ namespace stillroom::config {
 /** `path` relative to the working directory when it lies inside it, else absolute. */
 [[nodiscard]] std::string display_path(const std::filesystem::path& path);
 
+/** The file's bytes into `text`, or false with the reason it cannot be read (strerror text). */
+bool read_text_file(const std::filesystem::path& path, std::string& text, std::string& reason);
+
 /** `written` resolved against `base_dir` unless already absolute, lexically normalised. */
 [[nodiscard]] std::filesystem::path resolve_path(const std::filesystem::path& base_dir, const std::string& written);
 

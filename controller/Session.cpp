@@ -432,13 +432,7 @@ room::Reply Session::emergency(const room::Command& c) {
     recorded = record("session_ended", actor(c), {{"reason", "emergency"}, {"at_dose_ms", now.count()}}) && recorded;
   } else {
     // No music runs: the light must still come up at once.
-    plan::LightCue cue;
-    cue.reason = plan::LightCue::Reason::Emergency;
-    cue.scene = library_.room.lights.emergency_scene;
-    if (const auto it = library_.room.lights.scenes.find(cue.scene); it != library_.room.lights.scenes.end()) {
-      cue.brightness_pct = it->second.brightness_pct;
-      cue.color_temp_k = it->second.color_temp_k;
-    }
+    const plan::LightCue cue = scene_cue(plan::LightCue::Reason::Emergency, library_.room.lights.emergency_scene);
     out_.lights(cue);
     light_scene_ = cue.scene;
     out_.play({}, Millis{0});
@@ -448,6 +442,17 @@ room::Reply Session::emergency(const room::Command& c) {
   }
   status_ = SessionStatus::Aborted;
   return answer(c, recorded, "the emergency");
+}
+
+plan::LightCue Session::scene_cue(plan::LightCue::Reason reason, const std::string& scene) const {
+  plan::LightCue cue;
+  cue.reason = reason;
+  cue.scene = scene;
+  if (const auto it = library_.room.lights.scenes.find(scene); it != library_.room.lights.scenes.end()) {
+    cue.brightness_pct = it->second.brightness_pct;
+    cue.color_temp_k = it->second.color_temp_k;
+  }
+  return cue;
 }
 
 room::Reply Session::clear(const room::Command& c) {
@@ -460,13 +465,7 @@ room::Reply Session::clear(const room::Command& c) {
   const bool was_aborted = status_ == SessionStatus::Aborted;
   const bool recorded = record("cleared", actor(c), nlohmann::json::object(), !id_.empty());
   if (was_aborted || light_scene_ != library_.room.lights.normal_scene) {
-    plan::LightCue cue;
-    cue.reason = plan::LightCue::Reason::End;
-    cue.scene = library_.room.lights.normal_scene;
-    if (const auto it = library_.room.lights.scenes.find(cue.scene); it != library_.room.lights.scenes.end()) {
-      cue.brightness_pct = it->second.brightness_pct;
-      cue.color_temp_k = it->second.color_temp_k;
-    }
+    plan::LightCue cue = scene_cue(plan::LightCue::Reason::End, library_.room.lights.normal_scene);
     cue.fade = library_.room.lights.return_fade;
     out_.lights(cue);
     light_scene_ = cue.scene;

@@ -81,6 +81,8 @@ class Session {
 
  private:
   Handled handle_command(const room::Command& command);
+  /** The room's scene `scene` at once (no fade), as a light cue outside the plan. */
+  [[nodiscard]] plan::LightCue scene_cue(plan::LightCue::Reason reason, const std::string& scene) const;
   struct ClientDose {
     std::string client;
     std::optional<double> dose_mg;

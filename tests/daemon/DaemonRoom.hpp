@@ -165,6 +165,16 @@ class DaemonRoom {
     REQUIRE_MESSAGE(reply.has_value(), "no reply to " << payload.dump() << "\n" << log());
     return reply->json();
   }
+  /** Preloads `client` and starts its session now; returns the `session_started` event. */
+  json begin_session(const std::string& client) {
+    const auto preload = command("begin-preload", {{"cmd", "preload"}, {"client", client}});
+    REQUIRE_MESSAGE(preload["ok"] == true, preload.dump());
+    const auto start = command("begin-start", {{"cmd", "start"}});
+    REQUIRE_MESSAGE(start["ok"] == true, start.dump());
+    const auto started = event("session_started");
+    REQUIRE(started.has_value());
+    return *started;
+  }
   /** The first event of `type` received since the last clear (waiting up to `timeout`). */
   std::optional<json> event(const std::string& type, std::chrono::milliseconds timeout = 10s,
                             const std::function<bool(const json&)>& also = nullptr) {

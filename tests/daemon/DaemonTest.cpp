@@ -12,7 +12,10 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 using namespace stillroom;
 using namespace stillroom::test;
@@ -209,12 +212,9 @@ TEST_CASE("a whole session driven over MQTT: state, events, the captured audio a
 TEST_CASE("kill -9 at 50 random moments: nothing acknowledged is lost, the chain verifies, the music resumes on the dose clock") {
   DaemonRoom room(false);
   room.start();
-  REQUIRE(room.command("p", {{"cmd", "preload"}, {"client", "c-8"}})["ok"] == true);
-  REQUIRE(room.command("s", {{"cmd", "start"}})["ok"] == true);
-  const auto started = room.event("session_started");
-  REQUIRE(started.has_value());
-  const std::string session = (*started)["session"];
-  const std::string dose_at = (*started)["dose_at"];
+  const auto started = room.begin_session("c-8");
+  const std::string session = started["session"];
+  const std::string dose_at = started["dose_at"];
 
   std::mt19937 random(20261122);
   std::uniform_int_distribution<int> moment_ms(0, 1500);
@@ -298,9 +298,7 @@ TEST_CASE("the broker down for 30 s mid-session: the music plays on, every event
   MqttProbe ledger(room.broker().port(), "ledger", "ledger", "l-secret", true);
   ledger.subscribe("stillroom/room-1/record");
   room.start();
-  REQUIRE(room.command("p", {{"cmd", "preload"}, {"client", "c-7"}})["ok"] == true);
-  REQUIRE(room.command("s", {{"cmd", "start"}})["ok"] == true);
-  REQUIRE(room.event("session_started"));
+  (void)room.begin_session("c-7");
   std::this_thread::sleep_for(4s);
 
   room.broker().save();  // the tablet's and the ledger's sessions survive the broker's death
@@ -362,11 +360,7 @@ TEST_CASE("a full disk mid-session: the room acts, the reply says not recorded, 
   DaemonRoom room(false);
   room.edit_room("  persistence_dir: mqtt\n", "");
   room.start();
-  REQUIRE(room.command("p", {{"cmd", "preload"}, {"client", "c-8"}})["ok"] == true);
-  REQUIRE(room.command("s", {{"cmd", "start"}})["ok"] == true);
-  const auto started = room.event("session_started");
-  REQUIRE(started.has_value());
-  const std::string session = (*started)["session"];
+  const std::string session = room.begin_session("c-8")["session"];
 
   // No file of the daemon's may grow any more: the record's next write fails as on a full disk.
   rlimit full{0, RLIM_INFINITY};
@@ -397,4 +391,34 @@ TEST_CASE("a full disk mid-session: the room acts, the reply says not recorded, 
   const auto resume_at = std::find(types.begin(), types.end(), "resumed");
   CHECK(std::count(types.begin(), types.end(), "paused") == 1);
   CHECK(pause_at < resume_at);
+}
+
+TEST_CASE("under systemd: READY=1 once online, WATCHDOG=1 while it runs, STOPPING=1 on SIGTERM") {
+  DaemonRoom room(false);
+  // systemd's notify socket: a datagram socket whose path the service finds in NOTIFY_SOCKET.
+  const auto socket_path = room.capture().parent_path() / "notify";
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+  REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+  ::setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+  room.start();
+  ::unsetenv("NOTIFY_SOCKET");
+
+  const auto next = [&](std::chrono::milliseconds limit) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(limit.count())) != 1) return std::string();
+    char buffer[256];
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+  };
+  CHECK(next(5s) == "READY=1");
+  CHECK(next(2s) == "WATCHDOG=1");
+  CHECK(room.terminate() == 0);
+  std::string last;
+  for (std::string m = next(2s); !m.empty(); m = next(200ms)) last = m;
+  CHECK(last == "STOPPING=1");
+  ::close(fd);
 }
