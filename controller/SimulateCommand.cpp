@@ -6,6 +6,7 @@
 #include "controller/Session.hpp"
 #include "controller/SessionOutput.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -46,7 +47,7 @@ class Simulation final : public SessionOutput, public audio::EngineListener {
   }
   void lights(const plan::LightCue& cue) override {
     char line[160];
-    std::snprintf(line, sizeof line, "%-10s %-16s %s %.0f%%%s, %s\n", format_clock(now_).c_str(), "lights",
+    std::snprintf(line, sizeof line, "%-10s %-17s %s %.0f%%%s, %s\n", format_clock(now_).c_str(), "lights",
                   cue.scene.c_str(), cue.brightness_pct,
                   cue.color_temp_k ? (" " + std::to_string(*cue.color_temp_k) + "K").c_str() : "",
                   cue.fade > Millis{0} ? ("fade " + config::format_duration(cue.fade)).c_str() : "at once");
@@ -56,9 +57,9 @@ class Simulation final : public SessionOutput, public audio::EngineListener {
     // Recorded events are printed from record(); the rest only exist as signals.
     const auto type = event.value("type", "");
     if (type == "minutes_left") {
-      log_ << pad(format_clock(now_)) << pad("minutes_left", 17) << event.value("remaining_s", 0) / 60 << " min\n";
+      log_ << pad(format_clock(now_)) << pad("minutes_left", 18) << event.value("remaining_s", 0) / 60 << " min\n";
     } else if (type == "reminder_due" && event.contains("count")) {
-      log_ << pad(format_clock(now_)) << pad("reminder_due", 17) << event.value("reminder", "") << " (again, "
+      log_ << pad(format_clock(now_)) << pad("reminder_due", 18) << event.value("reminder", "") << " (again, "
            << event.value("count", 0) << ")\n";
     }
   }
@@ -70,8 +71,9 @@ class Simulation final : public SessionOutput, public audio::EngineListener {
   std::deque<audio::EngineEvent>& engine_events() { return engine_events_; }
 
  private:
+  /** `text` in a column of `width`, always followed by at least one space. */
   static std::string pad(std::string text, std::size_t width = 11) {
-    if (text.size() < width) text.resize(width, ' ');
+    text.resize(std::max(width, text.size() + 1), ' ');
     return text;
   }
 
@@ -84,7 +86,7 @@ class Simulation final : public SessionOutput, public audio::EngineListener {
       details += (details.empty() ? "" : ", ") + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
     }
     if (draft.actor.role != "system") details += (details.empty() ? "by " : " (by ") + draft.actor.device + (details.empty() ? "" : ")");
-    log_ << pad(format_clock(at)) << pad(draft.type, 17) << details << '\n';
+    log_ << pad(format_clock(at)) << pad(draft.type, 18) << details << '\n';
   }
 
   audio::Renderer renderer_;

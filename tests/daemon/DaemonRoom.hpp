@@ -135,6 +135,7 @@ class DaemonRoom {
       }
     }
     REQUIRE_MESSAGE(online.has_value(), "the daemon did not come online:\n" << log());
+    online_order_ = online->order;
   }
   /** kill -9: no chance to say goodbye. */
   void kill9() {
@@ -153,6 +154,8 @@ class DaemonRoom {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+  /** Arrival order (at the tablet) of the last `online`: what came later came from the running daemon. */
+  [[nodiscard]] std::uint64_t online_order() const noexcept { return online_order_; }
 
   /** Sends a command from the tablet and waits for the reply with its id. */
   json command(const std::string& id, const json& body) {
@@ -277,6 +280,7 @@ class DaemonRoom {
   std::optional<AlsaConfig> alsa_;
   Mosquitto broker_;
   pid_t pid_ = -1;
+  std::uint64_t online_order_ = 0;
 };
 
 }  // namespace stillroom::test

@@ -16,6 +16,7 @@ MqttProbe::MqttProbe(int port, const std::string& client_id, const std::string& 
       message.correlation_data = mqtt::get<std::string>(m->get_properties(), mqtt::property::CORRELATION_DATA);
     {
       std::lock_guard lock(mutex_);
+      message.order = ++arrived_count_;
       messages_.push_back(std::move(message));
     }
     arrived_.notify_all();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -26,6 +27,8 @@ struct ProbeMessage {
   bool retained = false;
   std::string correlation_data;
   int qos = 0;
+  /** Arrival order at this probe: 1, 2, 3, ... over its whole life (clear() does not reset it). */
+  std::uint64_t order = 0;
 
   [[nodiscard]] nlohmann::json json() const { return nlohmann::json::parse(payload); }
 };
@@ -69,6 +72,7 @@ class MqttProbe {
   mutable std::mutex mutex_;
   std::condition_variable arrived_;
   std::vector<ProbeMessage> messages_;
+  std::uint64_t arrived_count_ = 0;
   std::vector<std::pair<std::string, int>> subscriptions_;
   /** Set by the connected / connection-lost handlers. */
   bool connected_ = false;
