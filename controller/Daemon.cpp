@@ -1,8 +1,8 @@
 #include "controller/Daemon.hpp"
 
 #include "audio/Engine.hpp"
-#include "audio/OutputDevice.hpp"
 #include "audio/LoudnessCache.hpp"
+#include "audio/OutputDevice.hpp"
 #include "audio/Sink.hpp"
 #include "controller/Clock.hpp"
 #include "controller/Inbox.hpp"
