@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -129,20 +130,27 @@ plan::Plan session_plan(const std::string& file, Millis duration, Millis total, 
   return p;
 }
 
-int play(const std::string& file, int seconds, const std::string& cache_dir, int every_s) {
-  config::AudioSettings settings;
-  settings.loudness_cache = cache_dir;
-  audio::LoudnessCache cache(cache_dir);
+/** The file's length once its loudness is in the cache; nothing (said on stderr) when it cannot be read. */
+std::optional<Millis> measured_length(const std::string& file, audio::LoudnessCache& cache) {
   std::string error;
   const auto info = audio::probe_sound_file(file, error);
   if (!info || !cache.measure(file, error)) {
     std::cerr << file << ": " << error << "\n";
-    return 1;
+    return std::nullopt;
   }
+  return info->duration();
+}
+
+int play(const std::string& file, int seconds, const std::string& cache_dir, int every_s) {
+  config::AudioSettings settings;
+  settings.loudness_cache = cache_dir;
+  audio::LoudnessCache cache(cache_dir);
+  const auto length = measured_length(file, cache);
+  if (!length) return 1;
   Quiet listener;
   audio::Engine engine(settings, cache, listener, std::make_unique<audio::NullSink>());
   engine.start();
-  engine.follow(crossfading_plan(file, info->duration(), Millis{every_s * 1000LL}, Millis{(seconds + 60) * 1000LL}),
+  engine.follow(crossfading_plan(file, *length, Millis{every_s * 1000LL}, Millis{(seconds + 60) * 1000LL}),
                 Millis{0});
   std::cout << "ready pid=" << ::getpid() << std::endl;
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
@@ -174,15 +182,11 @@ int render(const std::string& file, int minutes, const std::string& out, const s
   config::AudioSettings settings;
   settings.loudness_cache = cache_dir;
   audio::LoudnessCache cache(cache_dir);
-  std::string error;
-  const auto info = audio::probe_sound_file(file, error);
-  if (!info || !cache.measure(file, error)) {
-    std::cerr << file << ": " << error << "\n";
-    return 1;
-  }
+  const auto length = measured_length(file, cache);
+  if (!length) return 1;
   const Millis total{minutes * 60'000LL};
   std::vector<Millis> boundaries;
-  const plan::Plan p = session_plan(file, info->duration(), total, boundaries);
+  const plan::Plan p = session_plan(file, *length, total, boundaries);
   Quiet listener;
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = cpu_seconds();
@@ -207,9 +211,10 @@ int render(const std::string& file, int minutes, const std::string& out, const s
   const auto dir = std::filesystem::path(out).parent_path();
   const auto left = (dir / "marker-left.wav").string();
   const auto right = (dir / "marker-right.wav").string();
-  const std::int64_t frames = audio::ms_to_frames(info->duration(), 48000);
+  const std::int64_t frames = audio::ms_to_frames(*length, 48000);
   write_marker(left, frames, 0.5f, 0.0f);
   write_marker(right, frames, 0.0f, 0.5f);
+  std::string error;
   for (const auto& f : {left, right}) {
     (void)cache.store(f, audio::Loudness{settings.loudness_target_lufs, -10.0}, error);
   }

@@ -4,17 +4,22 @@
 #pragma once
 
 #include "audio/EngineEvent.hpp"
+#include "audio/LoudnessCache.hpp"
+#include "audio/SoundFile.hpp"
 #include "audio/Frames.hpp"
 #include "config/Room.hpp"
 #include "playlists/Plan.hpp"
 #include "support/TempDir.hpp"
 #include "support/ToneFile.hpp"
 
+#include <doctest/doctest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <numbers>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stillroom::test {
@@ -54,6 +59,35 @@ inline config::AudioSettings test_settings(const TempDir& dir) {
   s.output = "file";
   return s;
 }
+
+/**
+ * A temporary directory with the settings, loudness cache and event log the
+ * audio tests play from. Files written with file() have their loudness seeded
+ * at the target, so normalisation is 0 dB and every file plays at its own level.
+ */
+struct AudioWorkspace {
+  explicit AudioWorkspace(std::string_view prefix) : dir(prefix) {}
+
+  TempDir dir;
+  config::AudioSettings settings = test_settings(dir);
+  audio::LoudnessCache cache{settings.loudness_cache};
+  EventLog log;
+
+  std::string file(const std::string& name, const Samples& samples, bool float_wav = false) {
+    const auto path = dir / name;
+    ToneFile::write(path, samples, float_wav);
+    std::string error;
+    REQUIRE(cache.store(path.string(), audio::Loudness{settings.loudness_target_lufs, -20.0}, error));
+    return path.string();
+  }
+
+  Millis duration(const std::string& path) {
+    std::string error;
+    const auto info = audio::probe_sound_file(path, error);
+    REQUIRE_MESSAGE(info, error);
+    return info->duration();
+  }
+};
 
 /** A track segment that plays `file` from `start` to `end` (dose ms) from source offset `offset`. */
 inline plan::Segment track(std::uint64_t id, const std::string& file, Millis start, Millis end,

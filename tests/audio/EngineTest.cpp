@@ -28,25 +28,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
-struct Room {
-  TempDir dir{"stillroom-engine"};
-  config::AudioSettings settings = test_settings(dir);
-  audio::LoudnessCache cache{settings.loudness_cache};
-  EventLog log;
-
-  std::string file(const std::string& name, const Samples& samples, bool float_wav = false) {
-    const auto path = dir / name;
-    ToneFile::write(path, samples, float_wav);
-    std::string error;
-    REQUIRE(cache.store(path.string(), audio::Loudness{settings.loudness_target_lufs, -10.0}, error));
-    return path.string();
-  }
-  Millis duration(const std::string& path) {
-    std::string error;
-    const auto info = audio::probe_sound_file(path, error);
-    REQUIRE_MESSAGE(info, error);
-    return info->duration();
-  }
+struct Room : AudioWorkspace {
+  Room() : AudioWorkspace("stillroom-engine") {}
 };
 
 /** The capture without the silent frames the ALSA buffer starts with. */

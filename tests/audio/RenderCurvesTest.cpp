@@ -20,19 +20,8 @@ using plan::FadeShape;
 namespace {
 
 /** Renders `plan` to a WAV and reads it back. Loudness of every file is seeded so normalisation is 0 dB. */
-struct Render {
-  TempDir dir{"stillroom-render"};
-  config::AudioSettings settings = test_settings(dir);
-  audio::LoudnessCache cache{settings.loudness_cache};
-  EventLog log;
-
-  std::string file(const std::string& name, const Samples& samples) {
-    const auto path = dir / name;
-    ToneFile::write(path, samples);
-    std::string error;
-    REQUIRE(cache.store(path.string(), audio::Loudness{settings.loudness_target_lufs, -20.0}, error));
-    return path.string();
-  }
+struct Render : AudioWorkspace {
+  Render() : AudioWorkspace("stillroom-render") {}
 
   Samples run(const plan::Plan& plan, Millis until) {
     const auto out = (dir / "out.wav").string();

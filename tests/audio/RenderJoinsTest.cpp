@@ -20,28 +20,8 @@ using plan::FadeShape;
 
 namespace {
 
-struct Session {
-  TempDir dir{"stillroom-joins"};
-  config::AudioSettings settings = test_settings(dir);
-  audio::LoudnessCache cache{settings.loudness_cache};
-  EventLog log;
-
-  /** Writes the file and seeds its loudness at the target (normalisation 0 dB) unless `measure`. */
-  std::string file(const std::string& name, const Samples& samples, bool measure = false) {
-    const auto path = dir / name;
-    ToneFile::write(path, samples);
-    if (!measure) {
-      std::string error;
-      REQUIRE(cache.store(path.string(), audio::Loudness{settings.loudness_target_lufs, -20.0}, error));
-    }
-    return path.string();
-  }
-  Millis duration(const std::string& path) {
-    std::string error;
-    const auto info = audio::probe_sound_file(path, error);
-    REQUIRE_MESSAGE(info, error);
-    return info->duration();
-  }
+struct Session : AudioWorkspace {
+  Session() : AudioWorkspace("stillroom-joins") {}
 };
 
 /** Joined segments a -> b -> c, each to its natural end, from `start`. */
