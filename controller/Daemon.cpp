@@ -4,11 +4,14 @@
 #include "audio/LoudnessCache.hpp"
 #include "audio/OutputDevice.hpp"
 #include "audio/Sink.hpp"
-#include "controller/Clock.hpp"
+#include "session/Clock.hpp"
 #include "controller/Inbox.hpp"
-#include "controller/Record.hpp"
-#include "controller/RecordForwarder.hpp"
-#include "controller/Session.hpp"
+#include "controller/Preflight.hpp"
+#include "controller/SystemClock.hpp"
+#include "record/Record.hpp"
+#include "record/RecordForwarder.hpp"
+#include "controller/TrackSurvey.hpp"
+#include "session/Session.hpp"
 #include "room/LightController.hpp"
 #include "room/RoomLink.hpp"
 
@@ -22,6 +25,17 @@
 #endif
 
 namespace stillroom::controller {
+
+using record::EventDraft;
+using record::Record;
+using record::RecordError;
+using record::RecordEvent;
+using record::RecordForwarder;
+using record::RecordOptions;
+using record::SessionSummary;
+using session::PreflightJob;
+using session::Session;
+using session::SessionOutput;
 namespace {
 
 using config::Millis;
@@ -61,7 +75,7 @@ struct Daemon::Impl final : SessionOutput, room::RoomLinkListener, audio::Engine
   int previous_sessions(const std::string& client) override;
 
   // RoomLinkListener (link thread: post only)
-  void on_command(const room::Command& command) override;
+  void on_command(const session::Command& command) override;
   void on_rejected(const room::Rejection& rejection) override;
   void on_connection_changed(bool connected) override;
   void on_message(const std::string& topic, const std::string& payload) override;
@@ -74,7 +88,7 @@ struct Daemon::Impl final : SessionOutput, room::RoomLinkListener, audio::Engine
   void restore_session();
   void tick();
   void publish_state(bool force);
-  void preflight(const room::Command& command, PreflightJob job);
+  void preflight(const session::Command& command, PreflightJob job);
   [[nodiscard]] Millis monotonic_ms() { return std::chrono::duration_cast<Millis>(clock.now().monotonic); }
   std::ostream& log() { return *options.log; }
 
@@ -154,7 +168,7 @@ int Daemon::Impl::previous_sessions(const std::string& client) {
 
 // ---- link and engine callbacks: hand over to the controller thread ---------
 
-void Daemon::Impl::on_command(const room::Command& command) {
+void Daemon::Impl::on_command(const session::Command& command) {
   inbox.post([this, command] {
     auto handled = session.handle(command);
     if (handled.preflight) {
@@ -166,7 +180,7 @@ void Daemon::Impl::on_command(const room::Command& command) {
   });
 }
 
-void Daemon::Impl::preflight(const room::Command& command, PreflightJob job) {
+void Daemon::Impl::preflight(const session::Command& command, PreflightJob job) {
   // Decoding a playlist can take seconds on an SD card: never on the controller thread.
   if (worker.joinable()) worker.join();  // the previous one has posted its result and is ending
   worker = std::thread([this, command, job] {
@@ -292,8 +306,17 @@ void Daemon::Impl::restore_session() {
   } else if (const auto then = config::parse_instant(newest.utc)) {
     outage = std::chrono::duration_cast<std::chrono::nanoseconds>(now.wall - *then);
   }
-  session.restore(events, outage);
-  log() << "restored session " << last->session << " (" << room::to_string(session.status()) << ")\n";
+  // The lengths of the session's tracks, read from the files again.
+  std::map<std::string, Millis> durations;
+  for (const auto& e : events) {
+    if (e.type != "session_preloaded") continue;
+    if (const auto* playlist = library.playlist(e.payload_json().value("playlist", ""))) {
+      config::Problems ignored;
+      durations = survey_tracks(referenced_files(*playlist), false, nullptr, ignored).durations;
+    }
+  }
+  session.restore(events, outage, durations);
+  log() << "restored session " << last->session << " (" << session::to_string(session.status()) << ")\n";
 }
 
 void Daemon::Impl::tick() {
@@ -312,12 +335,12 @@ void Daemon::Impl::tick() {
 
 void Daemon::Impl::publish_state(bool force) {
   auto state = session.state();
-  if (engine && state.track && session.status() == room::SessionStatus::Running) {
+  if (engine && state.track && session.status() == session::SessionStatus::Running) {
     // Where the listener actually is: the engine's clock, not the plan's.
     if (const auto* seg = session.plan().segment_at(engine->dose_now()))
       state.track->position_s = static_cast<double>((seg->source_offset + (engine->dose_now() - seg->start)).count()) / 1000.0;
   }
-  const auto json = room::to_json(state);
+  const auto json = session::to_json(state);
   const auto stable = stable_part(json);
   if (!force && stable == last_state) return;
   last_state = stable;
@@ -337,7 +360,7 @@ int Daemon::Impl::run() {
   restore_session();
   publish_state(true);
   start_audio();
-  if (session.status() == room::SessionStatus::Running || session.status() == room::SessionStatus::Paused) {
+  if (session.status() == session::SessionStatus::Running || session.status() == session::SessionStatus::Paused) {
     engine->follow(session.plan(), *session.dose_now());
     log() << "session " << session.session_id() << " resumed at dose time " << config::format_clock(*session.dose_now()) << '\n'
           << std::flush;

@@ -1,13 +1,15 @@
 #include "controller/PlanCommand.hpp"
 
 #include "controller/PlanReport.hpp"
-#include "controller/SessionChoice.hpp"
+#include "session/SessionChoice.hpp"
 #include "controller/TrackSurvey.hpp"
 #include "playlists/Plan.hpp"
 
 #include <ostream>
 
 namespace stillroom::controller {
+
+using session::choose_session;
 
 int run_plan(const PlanOptions& options, std::ostream& out, std::ostream& err) {
   config::Problems problems;

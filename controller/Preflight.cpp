@@ -5,8 +5,8 @@
 
 namespace stillroom::controller {
 
-PreflightResult run_preflight(const PreflightJob& job, audio::LoudnessCache* cache) {
-  PreflightResult result;
+session::PreflightResult run_preflight(const session::PreflightJob& job, audio::LoudnessCache* cache) {
+  session::PreflightResult result;
   config::Problems problems;
   const auto survey = survey_tracks(referenced_files(*job.playlist), true, cache, problems);
   result.durations = survey.durations;

@@ -8,6 +8,7 @@
 #include "audio/LoudnessCache.hpp"
 #include "config/Library.hpp"
 #include "config/Problems.hpp"
+#include "session/Preflight.hpp"
 
 #include <cstdint>
 #include <map>
@@ -16,22 +17,7 @@
 
 namespace stillroom::controller {
 
-struct PreflightJob {
-  const config::Library* library = nullptr;
-  const config::Protocol* protocol = nullptr;
-  const config::Playlist* playlist = nullptr;
-  const config::Client* client = nullptr;
-  std::uint64_t shuffle_seed = 0;
-};
-
-struct PreflightResult {
-  /** Track lengths for the plan (absolute path -> full length). */
-  std::map<std::string, config::Millis> durations;
-  /** What keeps the room from being ready; empty when it is. */
-  std::vector<std::string> problems;
-};
-
 /** Runs the checks; `cache` may be null (no loudness measured). Any thread; I/O. */
-[[nodiscard]] PreflightResult run_preflight(const PreflightJob& job, audio::LoudnessCache* cache);
+[[nodiscard]] session::PreflightResult run_preflight(const session::PreflightJob& job, audio::LoudnessCache* cache);
 
 }  // namespace stillroom::controller

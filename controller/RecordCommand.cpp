@@ -1,12 +1,12 @@
 #include "controller/RecordCommand.hpp"
 
-#include "controller/ExportCsv.hpp"
-#include "controller/ExportJson.hpp"
-#include "controller/FhirBundle.hpp"
-#include "controller/RecordFiles.hpp"
-#include "controller/RecordHash.hpp"
-#include "controller/RecordReader.hpp"
-#include "controller/RecordTimeline.hpp"
+#include "record/ExportCsv.hpp"
+#include "record/ExportJson.hpp"
+#include "record/FhirBundle.hpp"
+#include "record/RecordFiles.hpp"
+#include "record/RecordHash.hpp"
+#include "record/RecordReader.hpp"
+#include "record/RecordTimeline.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -17,6 +17,17 @@
 #include <unistd.h>
 
 namespace stillroom::controller {
+
+using record::is_hex_sha256;
+using record::RecordError;
+using record::VerifyResult;
+
+using record::VerifyOptions;
+using record::export_json;
+
+using record::Checkpoint;
+using record::RecordReader;
+using record::sync_directory;
 namespace {
 
 constexpr int kOk = 0;

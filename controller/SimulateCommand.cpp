@@ -2,9 +2,10 @@
 
 #include "audio/Renderer.hpp"
 #include "config/SessionScript.hpp"
-#include "controller/Clock.hpp"
-#include "controller/Session.hpp"
-#include "controller/SessionOutput.hpp"
+#include "session/Clock.hpp"
+#include "controller/Preflight.hpp"
+#include "session/Session.hpp"
+#include "session/SessionOutput.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,13 @@
 #include <unistd.h>
 
 namespace stillroom::controller {
+
+using record::EventDraft;
+using record::RecordEvent;
+using session::SessionOutput;
+
+using session::ManualClock;
+using session::Session;
 namespace {
 
 using config::format_clock;
@@ -98,10 +106,10 @@ class Simulation final : public SessionOutput, public audio::EngineListener {
   std::deque<audio::EngineEvent> engine_events_;
 };
 
-std::optional<room::CommandKind> kind_of(const std::string& name) { return room::command_kind(name); }
+std::optional<session::CommandKind> kind_of(const std::string& name) { return session::command_kind(name); }
 
-room::Command scripted(const config::ScriptedCommand& s) {
-  room::Command c;
+session::Command scripted(const config::ScriptedCommand& s) {
+  session::Command c;
   c.id = "script-" + format_clock(s.at);
   c.kind = *kind_of(s.command);
   c.device = "script";
@@ -150,9 +158,9 @@ int run_simulate(const SimulateOptions& options, std::ostream& out, std::ostream
   }
   Session session(library, clock, *world, "simulate");
 
-  room::Command preload;
+  session::Command preload;
   preload.id = "preload";
-  preload.kind = room::CommandKind::Preload;
+  preload.kind = session::CommandKind::Preload;
   preload.device = "script";
   preload.role = "tablet";
   preload.client = options.client;
@@ -167,9 +175,9 @@ int run_simulate(const SimulateOptions& options, std::ostream& out, std::ostream
 
   // The session starts at the first phase (the settle phase, before the dose).
   const Millis start_at = session.plan().phases.front().start;
-  room::Command start;
+  session::Command start;
   start.id = "start";
-  start.kind = room::CommandKind::Start;
+  start.kind = session::CommandKind::Start;
   start.device = "script";
   start.role = "tablet";
   start.dose_at = clock.now().wall - std::chrono::duration_cast<std::chrono::system_clock::duration>(start_at);

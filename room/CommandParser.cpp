@@ -133,9 +133,9 @@ class Arguments {
   std::string command_;
 };
 
-void read_arguments(Command& command, const Arguments& args, const config::Room& room) {
+void read_arguments(session::Command& command, const Arguments& args, const config::Room& room) {
   switch (command.kind) {
-    case CommandKind::Preload: {
+    case session::CommandKind::Preload: {
       args.only({"client", "clients", "protocol", "playlist", "dose_mg"});
       command.client = args.client_id("client", args.required("client", "the pseudonymous client id"));
       if (const json* clients = args.find("clients")) {
@@ -154,7 +154,7 @@ void read_arguments(Command& command, const Arguments& args, const config::Room&
       if (const json* d = args.find("dose_mg")) command.dose_mg = args.dose("dose_mg", *d);
       break;
     }
-    case CommandKind::Start: {
+    case session::CommandKind::Start: {
       args.only({"dose_at"});
       if (const json* at = args.find("dose_at")) {
         if (!at->is_string()) args.wrong_type("dose_at", "an ISO 8601 time string", *at);
@@ -166,14 +166,14 @@ void read_arguments(Command& command, const Arguments& args, const config::Room&
       }
       break;
     }
-    case CommandKind::Talk: {
+    case session::CommandKind::Talk: {
       args.only({"on"});
       const json& on = args.required("on", "true or false");
       if (!on.is_boolean()) args.wrong_type("on", "true or false", on);
       command.on = on.get<bool>();
       break;
     }
-    case CommandKind::Volume: {
+    case session::CommandKind::Volume: {
       args.only({"db"});
       const double db = args.number("db", args.required("db", "master volume in dB"));
       const double high = room.audio.max_volume_db;
@@ -182,17 +182,17 @@ void read_arguments(Command& command, const Arguments& args, const config::Room&
       command.db = db;
       break;
     }
-    case CommandKind::Booster: {
+    case session::CommandKind::Booster: {
       args.only({"dose_mg"});
       if (const json* d = args.find("dose_mg")) command.dose_mg = args.dose("dose_mg", *d);
       break;
     }
-    case CommandKind::Ack: {
+    case session::CommandKind::Ack: {
       args.only({"reminder"});
       command.reminder = args.text("reminder", args.required("reminder", "the id of the reminder acknowledged"));
       break;
     }
-    case CommandKind::Vitals: {
+    case session::CommandKind::Vitals: {
       args.only({"bp_sys", "bp_dia", "hr", "spo2"});
       command.vitals.bp_sys = args.integer("bp_sys", args.required("bp_sys", "systolic mmHg"), 40, 300);
       command.vitals.bp_dia = args.integer("bp_dia", args.required("bp_dia", "diastolic mmHg"), 20, 200);
@@ -202,13 +202,13 @@ void read_arguments(Command& command, const Arguments& args, const config::Room&
       if (const json* spo2 = args.find("spo2")) command.vitals.spo2 = args.integer("spo2", *spo2, 50, 100);
       break;
     }
-    case CommandKind::Pause:
-    case CommandKind::Resume:
-    case CommandKind::Skip:
-    case CommandKind::Alternate:
-    case CommandKind::Stop:
-    case CommandKind::Emergency:
-    case CommandKind::Clear:
+    case session::CommandKind::Pause:
+    case session::CommandKind::Resume:
+    case session::CommandKind::Skip:
+    case session::CommandKind::Alternate:
+    case session::CommandKind::Stop:
+    case session::CommandKind::Emergency:
+    case session::CommandKind::Clear:
       args.only({});
       break;
   }
@@ -285,7 +285,7 @@ bool is_pseudonymous_id(std::string_view text) noexcept {
 
 CommandParser::CommandParser(const config::Room& room, const Topics& topics) : room_(room), topics_(topics) {}
 
-bool CommandParser::allowed(const std::string& role, CommandKind kind) const {
+bool CommandParser::allowed(const std::string& role, session::CommandKind kind) const {
   const auto it = room_.roles.find(role);
   if (it == room_.roles.end()) return false;
   return it->second.count("all") > 0 || it->second.count(to_string(kind)) > 0;
@@ -326,7 +326,7 @@ ParseResult CommandParser::parse(std::string_view topic, std::string_view payloa
     if (cmd == request.end()) refuse(RejectReason::MissingCmd, "missing 'cmd' (one of: " + config::join(config::all_commands()) + ")");
     if (!cmd->is_string()) refuse(RejectReason::BadCmd, "'cmd' must be a string, not " + type_name(*cmd));
     const auto& name = cmd->get_ref<const std::string&>();
-    const auto kind = command_kind(name);
+    const auto kind = session::command_kind(name);
     if (!kind) {
       std::string hint;
       if (auto near = config::nearest(name, config::all_commands())) hint = " (did you mean '" + *near + "'?)";
@@ -345,7 +345,7 @@ ParseResult CommandParser::parse(std::string_view topic, std::string_view payloa
       refuse(RejectReason::BadResponseTopic, "response topic '" + *properties.response_topic + "' must be '" +
                                                  reply_topic + "' or lie under it");
 
-    Command command;
+    session::Command command;
     command.id = id_text;
     command.kind = *kind;
     command.device = rejection.device;

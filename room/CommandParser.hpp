@@ -5,7 +5,7 @@
 #pragma once
 
 #include "config/Room.hpp"
-#include "room/Command.hpp"
+#include "session/Command.hpp"
 #include "room/Topics.hpp"
 
 #include <optional>
@@ -55,10 +55,10 @@ struct Rejection {
   std::string device;
   /** The command's name when it was recognised. */
   std::string command;
-  ReplyRoute route;
+  session::ReplyRoute route;
 };
 
-using ParseResult = std::variant<Command, Rejection>;
+using ParseResult = std::variant<session::Command, Rejection>;
 
 class CommandParser {
  public:
@@ -69,7 +69,7 @@ class CommandParser {
                                   const RequestProperties& properties = {}) const;
 
   /** Whether `role` may send `kind` ("all" in a role grants every command). */
-  [[nodiscard]] bool allowed(const std::string& role, CommandKind kind) const;
+  [[nodiscard]] bool allowed(const std::string& role, session::CommandKind kind) const;
 
  private:
   const config::Room& room_;

@@ -1,6 +1,6 @@
 #include "room/Discovery.hpp"
 
-#include "room/Command.hpp"
+#include "session/Command.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,26 +21,26 @@ std::string object_id(const std::string& room_id) {
 struct Button {
   const char* key;
   const char* name;
-  CommandKind kind;
+  session::CommandKind kind;
   const char* extra;  // JSON members after "cmd", or ""
   const char* icon;
 };
 
 /** Commands that need no argument a button could not know. */
 constexpr Button buttons[] = {
-    {"start", "Start session", CommandKind::Start, "", "mdi:play-circle-outline"},
-    {"pause", "Pause", CommandKind::Pause, "", "mdi:pause"},
-    {"resume", "Resume", CommandKind::Resume, "", "mdi:play"},
-    {"talk_on", "Talk", CommandKind::Talk, R"(,"on":true)", "mdi:account-voice"},
-    {"talk_off", "Talk off", CommandKind::Talk, R"(,"on":false)", "mdi:music"},
-    {"skip", "Skip track", CommandKind::Skip, "", "mdi:skip-next"},
-    {"alternate", "Alternate track", CommandKind::Alternate, "", "mdi:swap-horizontal"},
-    {"stop", "Stop session", CommandKind::Stop, "", "mdi:stop"},
-    {"emergency", "Emergency light", CommandKind::Emergency, "", "mdi:alarm-light"},
-    {"clear", "Clear", CommandKind::Clear, "", "mdi:broom"},
+    {"start", "Start session", session::CommandKind::Start, "", "mdi:play-circle-outline"},
+    {"pause", "Pause", session::CommandKind::Pause, "", "mdi:pause"},
+    {"resume", "Resume", session::CommandKind::Resume, "", "mdi:play"},
+    {"talk_on", "Talk", session::CommandKind::Talk, R"(,"on":true)", "mdi:account-voice"},
+    {"talk_off", "Talk off", session::CommandKind::Talk, R"(,"on":false)", "mdi:music"},
+    {"skip", "Skip track", session::CommandKind::Skip, "", "mdi:skip-next"},
+    {"alternate", "Alternate track", session::CommandKind::Alternate, "", "mdi:swap-horizontal"},
+    {"stop", "Stop session", session::CommandKind::Stop, "", "mdi:stop"},
+    {"emergency", "Emergency light", session::CommandKind::Emergency, "", "mdi:alarm-light"},
+    {"clear", "Clear", session::CommandKind::Clear, "", "mdi:broom"},
 };
 
-bool role_allows(const config::Room& room, const std::string& role, CommandKind kind) {
+bool role_allows(const config::Room& room, const std::string& role, session::CommandKind kind) {
   const auto it = room.roles.find(role);
   return it != room.roles.end() && (it->second.count("all") > 0 || it->second.count(to_string(kind)) > 0);
 }

@@ -92,7 +92,7 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
   std::atomic<bool> is_connected{false};
   mutable std::mutex mutex;
   mutable std::condition_variable connected_cv;
-  std::optional<RoomState> state;
+  std::optional<session::RoomState> state;
   /** When `state` was given to us, for advancing it between updates. */
   steady::time_point state_taken_at{};
   steady::time_point state_published_at{};
@@ -145,12 +145,12 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
   void publish_state_locked() {
     if (!state || !is_connected) return;
     const auto now = steady::now();
-    const RoomState current = advanced(*state, std::chrono::duration_cast<config::Millis>(now - state_taken_at));
+    const session::RoomState current = advanced(*state, std::chrono::duration_cast<config::Millis>(now - state_taken_at));
     send_locked(topics.state(), to_json(current).dump(), 1, true);
     state_published_at = now;
   }
 
-  void reply_locked(const std::string& device, const ReplyRoute& route, json body) {
+  void reply_locked(const std::string& device, const session::ReplyRoute& route, json body) {
     body["state"] = state ? to_json(advanced(*state, std::chrono::duration_cast<config::Millis>(
                                                          steady::now() - state_taken_at)))
                           : json(nullptr);
@@ -340,7 +340,7 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
 
   void handle_command(const Incoming& message) {
     auto result = parser.parse(message.topic, message.payload, message.properties);
-    if (auto* command = std::get_if<Command>(&result)) {
+    if (auto* command = std::get_if<session::Command>(&result)) {
       {
         std::lock_guard lock(mutex);
         ++stats.commands_accepted;
@@ -497,7 +497,7 @@ bool RoomLink::wait_connected(std::chrono::milliseconds timeout) const {
 
 bool RoomLink::connected() const noexcept { return impl_->is_connected; }
 
-void RoomLink::publish_state(const RoomState& state) {
+void RoomLink::publish_state(const session::RoomState& state) {
   Impl& d = *impl_;
   {
     std::lock_guard lock(d.mutex);
@@ -519,7 +519,7 @@ std::uint64_t RoomLink::publish_event(nlohmann::json event) {
   return seq;
 }
 
-void RoomLink::reply(const Command& command, const Reply& reply) {
+void RoomLink::reply(const session::Command& command, const session::Reply& reply) {
   Impl& d = *impl_;
   json body = {{"id", command.id}, {"ok", reply.ok}};
   if (!reply.ok) {

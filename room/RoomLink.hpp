@@ -13,11 +13,11 @@
 #pragma once
 
 #include "config/Room.hpp"
-#include "room/Command.hpp"
+#include "session/Command.hpp"
 #include "room/LinkStats.hpp"
 #include "room/MqttMessage.hpp"
 #include "room/RoomLinkListener.hpp"
-#include "room/RoomState.hpp"
+#include "session/RoomState.hpp"
 #include "room/Topics.hpp"
 
 #include <nlohmann/json.hpp>
@@ -74,14 +74,14 @@ class RoomLink {
   [[nodiscard]] bool connected() const noexcept;
 
   /** Publishes the state (retained) now and remembers it for republishing and for replies. */
-  void publish_state(const RoomState& state);
+  void publish_state(const session::RoomState& state);
   /**
    * Publishes an event on `events` (QoS 1, not retained, buffered while the broker
    * is away): adds `seq`, and `at` (now, UTC) and `session` when absent. Returns its seq.
    */
   std::uint64_t publish_event(nlohmann::json event);
   /** Answers a command on `reply/<device>` (and its v5 response topic with correlation data). */
-  void reply(const Command& command, const Reply& reply);
+  void reply(const session::Command& command, const session::Reply& reply);
   /** Publishes on `<prefix>/<room>/<subtopic>`. QoS 0 is dropped while offline; QoS >= 1 is buffered. */
   bool publish(const std::string& subtopic, const std::string& payload, int qos = 1, bool retained = false);
   /** Publishes on an absolute topic (lights, other systems), same rules as publish(). */

@@ -3,7 +3,7 @@
 // thread and returns quickly (never blocks on the link).
 #pragma once
 
-#include "room/Command.hpp"
+#include "session/Command.hpp"
 #include "room/CommandParser.hpp"
 
 #include <string>
@@ -15,7 +15,7 @@ class RoomLinkListener {
   virtual ~RoomLinkListener() = default;
 
   /** A command that passed every check; answer with RoomLink::reply(), from any thread, now or later. */
-  virtual void on_command(const Command& command) = 0;
+  virtual void on_command(const session::Command& command) = 0;
   /** A command refused by the link (already answered): for the audit trail. */
   virtual void on_rejected(const Rejection& rejection) { (void)rejection; }
   /** The broker connection came up (true) or went away (false). */

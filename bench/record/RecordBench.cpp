@@ -4,8 +4,8 @@
 // a full verify take on the resulting record. Prints key=value lines.
 //
 //   stillroom_record_bench --dir DIR [--events N] [--sync full|normal] [--payload BYTES]
-#include "controller/Clock.hpp"
-#include "controller/Record.hpp"
+#include "controller/SystemClock.hpp"
+#include "record/Record.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-using namespace stillroom::controller;
+using namespace stillroom::record;
+using stillroom::controller::SystemClock;
 using Steady = std::chrono::steady_clock;
 
 namespace {

@@ -1,10 +1,10 @@
 // `stillroom record …`: list, show (timeline with dose-clock times), verify
 // (with a checkpoint), export in three formats, usage errors and exit codes.
-#include "RecordTestFixture.hpp"
+#include "record/RecordTestFixture.hpp"
 
-#include "controller/Record.hpp"
+#include "record/Record.hpp"
 #include "controller/RecordCommand.hpp"
-#include "controller/RecordTimeline.hpp"
+#include "record/RecordTimeline.hpp"
 #include "support/TempDir.hpp"
 
 #include <doctest/doctest.h>
@@ -13,7 +13,9 @@
 #include <sstream>
 
 using namespace std::chrono_literals;
+using namespace stillroom::record;
 using namespace stillroom::controller;
+using stillroom::session::ManualClock;
 using stillroom::test::draft;
 using stillroom::test::file_mode;
 using stillroom::test::kSystem;

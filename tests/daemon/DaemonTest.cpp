@@ -3,7 +3,7 @@
 // played samples captured, writing a real SQLite record that the command line
 // then verifies and exports.
 #include "config/Duration.hpp"
-#include "controller/RecordReader.hpp"
+#include "record/RecordReader.hpp"
 #include "daemon/DaemonRoom.hpp"
 
 #include <algorithm>
@@ -60,7 +60,7 @@ double seconds_since(const std::string& iso) {
   return std::chrono::duration<double>(std::chrono::system_clock::now() - *at).count();
 }
 
-std::set<std::string> command_ids_in(controller::RecordReader& reader, const std::string& session) {
+std::set<std::string> command_ids_in(record::RecordReader& reader, const std::string& session) {
   std::set<std::string> ids;
   for (const auto& e : reader.session_events(session)) {
     const auto payload = nlohmann::json::parse(e.payload);
@@ -143,9 +143,9 @@ TEST_CASE("a whole session driven over MQTT: state, events, the captured audio a
 
   // The record: verifies, holds every acknowledged command, exports.
   {
-    controller::RecordReader reader(room.record());
+    record::RecordReader reader(room.record());
     const auto verify = reader.verify();
-    CHECK_MESSAGE(verify.problem == controller::VerifyResult::Problem::None, verify.detail);
+    CHECK_MESSAGE(verify.problem == record::VerifyResult::Problem::None, verify.detail);
     const auto ids = command_ids_in(reader, session);
     for (const char* id : {"s", "pause", "resume", "talk-on", "talk-off", "booster", "ack", "vitals", "skip", "stop"})
       CHECK_MESSAGE(ids.count(id) == 1, "no record of command " << id);
@@ -275,9 +275,9 @@ TEST_CASE("kill -9 at 50 random moments: nothing acknowledged is lost, the chain
   REQUIRE(room.command("stop", {{"cmd", "stop"}})["ok"] == true);
   CHECK(room.terminate() == 0);
 
-  controller::RecordReader reader(room.record());
+  record::RecordReader reader(room.record());
   const auto verify = reader.verify();
-  CHECK_MESSAGE(verify.problem == controller::VerifyResult::Problem::None, verify.detail);
+  CHECK_MESSAGE(verify.problem == record::VerifyResult::Problem::None, verify.detail);
   const auto ids = command_ids_in(reader, session);
   std::size_t lost = 0;
   for (const auto& id : acknowledged) lost += ids.count(id) == 0 ? 1 : 0;
@@ -343,7 +343,7 @@ TEST_CASE("the broker down for 30 s mid-session: the music plays on, every event
   std::this_thread::sleep_for(3s);
   CHECK(room.terminate() == 0);
   {
-    controller::RecordReader reader(room.record());
+    record::RecordReader reader(room.record());
     CHECK(reader.acknowledged() == highest);
   }
 
@@ -383,8 +383,8 @@ TEST_CASE("a full disk mid-session: the room acts, the reply says not recorded, 
   CHECK(room.command("resume", {{"cmd", "resume"}})["ok"] == true);
   CHECK(room.terminate() == 0);
 
-  controller::RecordReader reader(room.record());
-  CHECK(reader.verify().problem == controller::VerifyResult::Problem::None);
+  record::RecordReader reader(room.record());
+  CHECK(reader.verify().problem == record::VerifyResult::Problem::None);
   std::vector<std::string> types;
   for (const auto& e : reader.session_events(session)) types.push_back(e.type);
   // The pause was recorded late, once, in its place before the resume.

@@ -9,7 +9,7 @@
 #include <set>
 
 using namespace stillroom;
-using room::CommandKind;
+using session::CommandKind;
 using room::RejectReason;
 
 namespace {
@@ -23,11 +23,11 @@ struct Parsing {
                           const room::RequestProperties& properties = {}) const {
     return parser.parse("stillroom/room-1/cmd/" + device, payload, properties);
   }
-  room::Command accept(const std::string& device, const std::string& payload) const {
+  session::Command accept(const std::string& device, const std::string& payload) const {
     auto result = parse(device, payload);
     if (const auto* rejection = std::get_if<room::Rejection>(&result)) FAIL_CHECK("refused: " << rejection->error);
-    REQUIRE(std::holds_alternative<room::Command>(result));
-    return std::get<room::Command>(result);
+    REQUIRE(std::holds_alternative<session::Command>(result));
+    return std::get<session::Command>(result);
   }
   room::Rejection refuse(const std::string& device, const std::string& payload,
                          const room::RequestProperties& properties = {}) const {
@@ -41,11 +41,11 @@ struct Parsing {
 
 TEST_CASE("command names agree with the configuration's list of commands") {
   for (const auto& name : config::all_commands()) {
-    const auto kind = room::command_kind(name);
+    const auto kind = session::command_kind(name);
     REQUIRE_MESSAGE(kind.has_value(), name);
-    CHECK(std::string(room::to_string(*kind)) == name);
+    CHECK(std::string(session::to_string(*kind)) == name);
   }
-  CHECK_FALSE(room::command_kind("Pause").has_value());
+  CHECK_FALSE(session::command_kind("Pause").has_value());
 }
 
 TEST_CASE("a tablet may send every command - with typed arguments") {
@@ -85,7 +85,7 @@ TEST_CASE("a tablet may send every command - with typed arguments") {
   std::set<CommandKind> seen;
   for (const char* bare : {"pause", "resume", "skip", "alternate", "stop", "emergency", "clear"}) {
     auto command = p.accept("tablet-1", std::string(R"({"id":"x","cmd":")") + bare + "\"}");
-    CHECK(room::to_string(command.kind) == std::string(bare));
+    CHECK(session::to_string(command.kind) == std::string(bare));
     seen.insert(command.kind);
   }
   CHECK(seen.size() == 7);
@@ -103,7 +103,7 @@ TEST_CASE("a panel may send only its role's commands; an observer none") {
     CAPTURE(payload);
     auto from_panel = p.parse("panel-1", payload);
     if (panel.count(name)) {
-      CHECK(std::holds_alternative<room::Command>(from_panel));
+      CHECK(std::holds_alternative<session::Command>(from_panel));
     } else {
       REQUIRE(std::holds_alternative<room::Rejection>(from_panel));
       const auto& r = std::get<room::Rejection>(from_panel);
@@ -223,14 +223,14 @@ TEST_CASE("arguments are checked for presence - type - range and spelling") {
 TEST_CASE("a v5 response topic must lie under the device's own reply topic") {
   Parsing p;
   room::RequestProperties props{"stillroom/room-1/reply/tablet-1/req-9", "\x01\x02corr"};
-  const auto command = std::get<room::Command>(p.parse("tablet-1", R"({"id":"1","cmd":"pause"})", props));
+  const auto command = std::get<session::Command>(p.parse("tablet-1", R"({"id":"1","cmd":"pause"})", props));
   CHECK(command.route.response_topic == "stillroom/room-1/reply/tablet-1/req-9");
   CHECK(command.route.has_correlation);
   CHECK(command.route.correlation_data == "\x01\x02corr");
 
   // The plain reply topic is where replies go anyway: no second copy.
   props.response_topic = "stillroom/room-1/reply/tablet-1";
-  CHECK(std::get<room::Command>(p.parse("tablet-1", R"({"id":"1","cmd":"pause"})", props)).route.response_topic.empty());
+  CHECK(std::get<session::Command>(p.parse("tablet-1", R"({"id":"1","cmd":"pause"})", props)).route.response_topic.empty());
 
   for (const char* elsewhere : {"stillroom/room-1/reply/panel-1", "zigbee2mqtt/ceiling/set", "stillroom/room-1/reply/tablet-10",
                                 "stillroom/room-1/reply/tablet-1/#"}) {

@@ -45,7 +45,7 @@ TEST_CASE("Home Assistant discovery: one device with sensors - availability and 
     buttons.insert(key);
     CHECK(c["command_topic"] == "stillroom/room-1/cmd/homeassistant");
     const auto parsed = parser.parse(c["command_topic"].get<std::string>(), c["payload_press"].get<std::string>());
-    CHECK_MESSAGE(std::holds_alternative<room::Command>(parsed), c["payload_press"]);
+    CHECK_MESSAGE(std::holds_alternative<session::Command>(parsed), c["payload_press"]);
   }
   CHECK(buttons == std::set<std::string>{"start", "pause", "resume", "talk_on", "talk_off", "stop", "emergency"});
 

@@ -25,7 +25,7 @@ namespace {
 constexpr const char* child_variable = "STILLROOM_TEST_LINK_CHILD";
 
 struct Quiet final : room::RoomLinkListener {
-  void on_command(const room::Command&) override {}
+  void on_command(const session::Command&) override {}
 };
 
 /** The child's whole life: hold a link, publish the events, wait to be killed. */

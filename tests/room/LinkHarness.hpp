@@ -52,7 +52,7 @@ class ToyRoom final : public room::RoomLinkListener {
 
   void attach(room::RoomLink& link) { link_ = &link; }
 
-  void on_command(const room::Command& command) override {
+  void on_command(const session::Command& command) override {
     {
       std::lock_guard lock(mutex_);
       inbox_.push_back(command);
@@ -83,7 +83,7 @@ class ToyRoom final : public room::RoomLinkListener {
     bool active;
   };
 
-  std::vector<room::Command> commands() const {
+  std::vector<session::Command> commands() const {
     std::lock_guard lock(mutex_);
     return commands_;
   }
@@ -121,9 +121,9 @@ class ToyRoom final : public room::RoomLinkListener {
       const auto command = inbox_.front();
       inbox_.pop_front();
       const auto reply = decide(command);
-      room::RoomState state;
+      session::RoomState state;
       state.state = status_;
-      if (status_ != room::SessionStatus::Idle) state.session = "s-1";
+      if (status_ != session::SessionStatus::Idle) state.session = "s-1";
       lock.unlock();
       if (reply.ok) link_->publish_state(state);
       link_->reply(command, reply);
@@ -131,15 +131,15 @@ class ToyRoom final : public room::RoomLinkListener {
     }
   }
 
-  room::Reply decide(const room::Command& c) {
-    using K = room::CommandKind;
-    using S = room::SessionStatus;
+  session::Reply decide(const session::Command& c) {
+    using K = session::CommandKind;
+    using S = session::SessionStatus;
     const auto need = [&](S wanted, S next) {
       if (status_ != wanted)
-        return room::Reply::failure(std::string("'") + to_string(c.kind) + "' needs state " + to_string(wanted) +
+        return session::Reply::failure(std::string("'") + to_string(c.kind) + "' needs state " + to_string(wanted) +
                                     " (the room is " + to_string(status_) + ")");
       status_ = next;
-      return room::Reply::success();
+      return session::Reply::success();
     };
     switch (c.kind) {
       case K::Preload: return need(S::Idle, S::Ready);
@@ -147,20 +147,20 @@ class ToyRoom final : public room::RoomLinkListener {
       case K::Pause: return need(S::Running, S::Paused);
       case K::Resume: return need(S::Paused, S::Running);
       case K::Stop: return need(S::Running, S::Ended);
-      default: return room::Reply::success();
+      default: return session::Reply::success();
     }
   }
 
   room::RoomLink* link_ = nullptr;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<room::Command> inbox_;
-  std::vector<room::Command> commands_;
+  std::deque<session::Command> inbox_;
+  std::vector<session::Command> commands_;
   std::vector<bool> connection_changes_;
   std::vector<std::pair<std::string, std::string>> messages_;
   std::vector<Fault> faults_;
   std::atomic<int> rejected_{0};
-  room::SessionStatus status_ = room::SessionStatus::Idle;
+  session::SessionStatus status_ = session::SessionStatus::Idle;
   bool quit_ = false;
   std::thread worker_;
 };

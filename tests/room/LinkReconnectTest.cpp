@@ -42,8 +42,8 @@ TEST_CASE("broker killed and restarted mid-session: the link comes back and ever
   REQUIRE(link.wait_connected(10s));
   link.subscribe("stillroom/room-1/record/ack");
 
-  room::RoomState running;
-  running.state = room::SessionStatus::Running;
+  session::RoomState running;
+  running.state = session::SessionStatus::Running;
   running.session = "s-9";
   link.publish_state(running);
   {

@@ -219,14 +219,14 @@ TEST_CASE("status - state and events: retained where they should be - republishe
   CHECK(status->payload == "online");
   CHECK(status->retained);
 
-  room::RoomState idle;
+  session::RoomState idle;
   room.link.publish_state(idle);
   REQUIRE(observer->wait_for("stillroom/room-1/state").has_value());
   std::this_thread::sleep_for(1s);
   CHECK(observer->received("stillroom/room-1/state").size() == 1);  // idle: only on change
 
-  room::RoomState running;
-  running.state = room::SessionStatus::Running;
+  session::RoomState running;
+  running.state = session::SessionStatus::Running;
   running.session = "s-7";
   running.since_dose_s = 100.0;
   room.link.publish_state(running);

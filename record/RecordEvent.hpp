@@ -1,0 +1,91 @@
+// RecordEvent: one entry of the clinical record as stored, what a caller asks
+// to record (EventDraft), and the canonical serialisation the hash chain is
+// computed over. docs/record.md defines the canonical form for auditors; this
+// file is its reference implementation. Pure functions; any thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace stillroom::record {
+
+/** Who did it: the device the command came from and its role ("system" for the controller itself). */
+struct RecordActor {
+  /** Device id (its MQTT user name), or the room box's own id for system events. */
+  std::string device;
+  /** Role of that device in the room configuration, or "system". */
+  std::string role;
+};
+
+/** What the caller asks to record; the record adds sequence, ids, times and hashes. */
+struct EventDraft {
+  /** Session id, "" for events outside a session. */
+  std::string session;
+  /** One of the vocabulary's types (RecordVocabulary.hpp). */
+  std::string type;
+  RecordActor actor;
+  /** A JSON object; stored in canonical form (compact, keys sorted). */
+  nlohmann::json payload = nlohmann::json::object();
+};
+
+/** One stored event, exactly as in the database. */
+struct RecordEvent {
+  /** Position in the record: 1, 2, 3, ... without gaps; the order of events (never the wall time). */
+  std::int64_t seq = 0;
+  /** Random UUID v4. */
+  std::string event_id;
+  /** Session id, "" outside a session. */
+  std::string session;
+  /** Wall clock at recording, ISO 8601 UTC with milliseconds ("2026-01-01T00:00:00.000Z"); may be wrong when unsynced. */
+  std::string utc;
+  /** Monotonic clock at recording, ns since boot. */
+  std::int64_t monotonic_ns = 0;
+  /** Boot the monotonic time belongs to. */
+  std::string boot_id;
+  /** The wall clock was synchronised (NTP/RTC) when the event was recorded. */
+  bool clock_synced = false;
+  std::string type;
+  std::string actor_device;
+  std::string actor_role;
+  /** Canonical JSON text of the payload object. */
+  std::string payload;
+  /** Hash of the previous event (genesis: 64 zeros). */
+  std::string prev_hash;
+  /** Hex SHA-256 of canonical_form(*this). */
+  std::string hash;
+
+  /** The payload parsed; throws nlohmann::json::exception when the stored text is not JSON. */
+  [[nodiscard]] nlohmann::json payload_json() const { return nlohmann::json::parse(payload); }
+};
+
+/** The newest event's position and hash, published off the box to anchor the chain. */
+struct Checkpoint {
+  std::int64_t seq = 0;
+  std::string hash;
+
+  /** {"seq":N,"hash":"..."} */
+  [[nodiscard]] nlohmann::json to_json() const { return {{"seq", seq}, {"hash", hash}}; }
+};
+
+/**
+ * The bytes the hash covers: compact JSON, keys sorted, of every field except
+ * `hash` — integers for seq, monotonic_ns and clock_synced (0/1), the payload as
+ * a JSON string holding the stored payload text.
+ */
+[[nodiscard]] std::string canonical_form(const RecordEvent& event);
+
+/** Hex SHA-256 of canonical_form(event). */
+[[nodiscard]] std::string compute_hash(const RecordEvent& event);
+
+/** Canonical text of a payload object (compact, keys sorted); throws nlohmann::json::exception on invalid UTF-8. */
+[[nodiscard]] std::string canonical_payload(const nlohmann::json& payload);
+
+/** Every field, the payload as a JSON object (what the forwarder publishes and exports contain). */
+[[nodiscard]] nlohmann::json to_json(const RecordEvent& event);
+
+/** The inverse of to_json (payload re-serialised canonically); throws std::invalid_argument on a missing field. */
+[[nodiscard]] RecordEvent event_from_json(const nlohmann::json& json);
+
+}  // namespace stillroom::record
