@@ -49,6 +49,15 @@ struct Reminder {
   SourceMark where;
 };
 
+/** The amounts a clinician may enter for one administration, mg. */
+struct DoseRange {
+  double min_mg = 0.0;
+  double max_mg = 0.0;
+  SourceMark where;
+
+  [[nodiscard]] bool contains(double mg) const noexcept { return mg >= min_mg && mg <= max_mg; }
+};
+
 /** How a booster dose given at dose time B changes the later phases. */
 enum class BoosterKind {
   None,      ///< boosters are not part of this protocol (a booster command is refused)
@@ -64,6 +73,8 @@ struct BoosterRule {
   Millis latest{0};
   Millis extend_by{0};
   int max_boosters = 1;
+  /** The amounts a booster may have; absent: the protocol's dose range. */
+  std::optional<DoseRange> dose;
   SourceMark where;
 };
 
@@ -73,8 +84,10 @@ struct Protocol {
   std::string name;
   /** im | sublingual | iv | intranasal | oral | other */
   std::string route;
-  /** What is administered, for the record ("ketamine", "esketamine", ...); empty = by route. */
+  /** What is administered, for the record ("ketamine", "esketamine", ...). */
   std::string medication;
+  /** The amounts a clinician may enter for the dose. */
+  DoseRange dose;
   /** Ordered, contiguous; the first may start before the dose (settle). */
   std::vector<Phase> phases;
   std::vector<Reminder> reminders;
@@ -93,6 +106,8 @@ struct Protocol {
   }
   /** Dose time a reminder falls due on the timeline as written (before any booster moves the ends). */
   [[nodiscard]] Millis reminder_due(const Reminder& reminder) const noexcept;
+  /** The amounts a booster may have (the booster's own range, else the dose range). */
+  [[nodiscard]] const DoseRange& booster_dose() const noexcept { return booster.dose ? *booster.dose : dose; }
   /** Index of the phase named `name`, or -1. */
   [[nodiscard]] int phase_index(const std::string& name) const noexcept;
 };

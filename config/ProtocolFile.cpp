@@ -26,6 +26,23 @@ struct PhaseRead {
 
 std::string in_quotes(const std::string& name) { return "'" + name + "'"; }
 
+/** [min, max] in mg: what a clinician may enter for one administration. */
+std::optional<DoseRange> read_dose_range(const Reader& r, const Value& v) {
+  if (!v.present()) return std::nullopt;
+  if (!v.node.IsSequence() || v.node.size() != 2) {
+    r.error(v.at, "expected a dose range in mg like [20, 150], got " + Reader::describe(v.node));
+    return std::nullopt;
+  }
+  const auto low = r.number(r.value(v.node[0]), 0.001, 10000);
+  const auto high = r.number(r.value(v.node[1]), 0.001, 10000);
+  if (!low || !high) return std::nullopt;
+  if (*high < *low) {
+    r.error(v.at, "dose range " + format_number(*low) + " to " + format_number(*high) + " mg ends below its start");
+    return std::nullopt;
+  }
+  return DoseRange{*low, *high, v.at};
+}
+
 std::optional<PhaseRead> read_phase(const Reader& r, const Value& v, const Known& known) {
   const MapReader m(r, v, "phase", {"name", "from", "to", "volume_db", "lights", "light_fade", "crossfade", "lyrics"});
   if (!m) return std::nullopt;
@@ -180,7 +197,7 @@ void read_reminders(const Reader& r, const MapReader& top, Protocol& protocol, b
 }
 
 void read_booster(const Reader& r, const MapReader& top, Protocol& protocol, bool timeline_ok) {
-  const MapReader m(r, top.get("booster"), "booster", {"rule", "window", "extend_by", "max"});
+  const MapReader m(r, top.get("booster"), "booster", {"rule", "window", "extend_by", "max", "dose_mg"});
   BoosterRule& b = protocol.booster;
   if (!m) return;
   b.where = m.at();
@@ -188,12 +205,13 @@ void read_booster(const Reader& r, const MapReader& top, Protocol& protocol, boo
   if (!rule) return;
   if (*rule == "none") {
     b.kind = BoosterKind::None;
-    for (const char* key : {"window", "extend_by", "max"})
+    for (const char* key : {"window", "extend_by", "max", "dose_mg"})
       if (m.has(key)) r.warning(m.get(key).at, std::string("'") + key + "' is ignored: booster rule is 'none'");
     return;
   }
   b.kind = *rule == "record" ? BoosterKind::Record : *rule == "extend" ? BoosterKind::Extend : BoosterKind::Reanchor;
   b.max_boosters = static_cast<int>(r.integer(m.get("max"), 1, 10).value_or(1));
+  b.dose = read_dose_range(r, m.get("dose_mg"));
   const Value extend = m.get("extend_by", b.kind == BoosterKind::Extend ? Need::Required : Need::Optional);
   if (b.kind == BoosterKind::Extend) {
     b.extend_by = r.duration(extend, {1s, 4h}).value_or(0ms);
@@ -251,7 +269,8 @@ std::optional<Protocol> read_protocol(const YamlFile& file, const Known& known, 
   if (!check_file_kind(r, "protocol")) return std::nullopt;
   const MapReader top(r, r.value(file.root()), "protocol file",
                       {"protocol", "phases", "reminders", "booster", "monitoring_end", "minutes_left", "end_fade"});
-  const MapReader head(r, top.get("protocol", Need::Required), "protocol", {"id", "name", "route", "medication"});
+  const MapReader head(r, top.get("protocol", Need::Required), "protocol",
+                       {"id", "name", "route", "medication", "dose_mg"});
   Protocol protocol;
   protocol.where = head ? head.at() : file.whole();
   const Value id = head.get("id");
@@ -270,7 +289,9 @@ std::optional<Protocol> read_protocol(const YamlFile& file, const Known& known, 
   }
   protocol.name = r.nonempty_text(head.get("name")).value_or(protocol.id);
   protocol.route = r.choice(head.get("route", Need::Required), "route", routes()).value_or("");
-  protocol.medication = r.nonempty_text(head.get("medication")).value_or("");
+  // The record states what was given only as a person entered it: never guessed from the route.
+  protocol.medication = r.nonempty_text(head.get("medication", Need::Required)).value_or("");
+  if (const auto range = read_dose_range(r, head.get("dose_mg", Need::Required))) protocol.dose = *range;
 
   const bool timeline_ok = read_phases(r, top, known, protocol);
   const Value monitoring = top.get("monitoring_end");

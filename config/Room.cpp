@@ -4,8 +4,8 @@ namespace stillroom::config {
 
 const std::vector<std::string>& all_commands() {
   static const std::vector<std::string> commands = {
-      "preload", "start", "pause", "resume", "talk", "volume", "skip", "alternate",
-      "booster", "ack",   "vitals", "stop", "emergency", "clear"};
+      "preload", "enter_dose", "start", "dose", "pause", "resume", "talk", "volume", "skip",
+      "alternate", "booster", "ack", "vitals", "stop", "emergency", "clear", "history"};
   return commands;
 }
 

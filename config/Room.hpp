@@ -79,6 +79,8 @@ struct MqttSettings {
   Millis keepalive{10000};
   /** Directory for Paho's outgoing-message persistence. */
   std::string persistence_dir;
+  /** A command sent longer ago than this (its sent_at, in the room's clock) is refused as stale. */
+  Millis command_max_age{5000};
   /** Largest command payload accepted, bytes. */
   std::size_t max_payload = 4096;
   /** Home Assistant discovery prefix; empty disables discovery. */

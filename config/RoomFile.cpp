@@ -125,7 +125,7 @@ void read_tls(const Reader& r, const Value& v, MqttSettings& mqtt) {
 void read_mqtt(const Reader& r, const MapReader& top, MqttSettings& mqtt) {
   const MapReader m(r, top.get("mqtt"), "mqtt",
                     {"host", "port", "username", "password_file", "tls", "topic_prefix", "keepalive",
-                     "persistence_dir", "max_payload", "discovery_prefix"});
+                     "persistence_dir", "max_payload", "discovery_prefix", "command_max_age"});
   if (!m) return;
   mqtt.where = m.at();
   mqtt.host = r.nonempty_text(m.get("host")).value_or(mqtt.host);
@@ -145,6 +145,7 @@ void read_mqtt(const Reader& r, const MapReader& top, MqttSettings& mqtt) {
       mqtt.topic_prefix = *text;
   }
   mqtt.keepalive = r.duration(m.get("keepalive"), {1s, 10min}).value_or(mqtt.keepalive);
+  mqtt.command_max_age = r.duration(m.get("command_max_age"), {1s, 5min}).value_or(mqtt.command_max_age);
   mqtt.persistence_dir = r.path(m.get("persistence_dir")).value_or("");
   mqtt.max_payload = static_cast<std::size_t>(r.integer(m.get("max_payload"), 256, 1 << 20).value_or(4096));
   const Value discovery = m.get("discovery_prefix");

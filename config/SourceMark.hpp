@@ -18,6 +18,7 @@ struct SourceMark {
 
   /** "file:line:column", or "file" when there is no position. */
   [[nodiscard]] std::string str() const;
+  friend bool operator==(const SourceMark&, const SourceMark&) = default;
 };
 
 }  // namespace stillroom::config

@@ -65,6 +65,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   simulate_cmd->add_option("--events", simulate.events_file, "The therapist's commands at dose times (YAML)");
   simulate_cmd->add_option("--protocol", simulate.protocol, "Protocol id (default: the client's)");
   simulate_cmd->add_option("--playlist", simulate.playlist, "Playlist id (default: the client's)");
+  simulate_cmd->add_option("--dose-mg", simulate.dose_mg, "The dose entered (default: the series' suggestion, else the protocol's lowest)");
   simulate_cmd->add_option("--session", simulate.session, "Session number in the client's series")
       ->check(CLI::PositiveNumber);
   simulate_cmd->add_flag("!--no-progress", simulate.progress, "No progress bar");
@@ -76,6 +77,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run the room's controller until SIGTERM");
   run_cmd->add_option("--config", run.room_file, "The room file (room.yaml)")->required();
+  run_cmd->add_flag("--verbose", run.verbose, "Every log line on the console, not only notices and problems");
   run_cmd->callback([&] { status = run_daemon(run, out, err); });
 
   auto* record_cmd = app.add_subcommand("record", "The clinical record: list, show, verify, export");

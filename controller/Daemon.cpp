@@ -4,47 +4,52 @@
 #include "audio/LoudnessCache.hpp"
 #include "audio/OutputDevice.hpp"
 #include "audio/Sink.hpp"
-#include "session/Clock.hpp"
+#include "controller/Catalogue.hpp"
+#include "controller/CommandLedger.hpp"
+#include "controller/Heartbeat.hpp"
 #include "controller/Inbox.hpp"
+#include "controller/Log.hpp"
 #include "controller/Preflight.hpp"
+#include "controller/RecordWriter.hpp"
+#include "controller/RoomPublisher.hpp"
 #include "controller/SystemClock.hpp"
-#include "record/Record.hpp"
-#include "record/RecordForwarder.hpp"
 #include "controller/TrackSurvey.hpp"
-#include "session/Session.hpp"
+#include "record/Record.hpp"
+#include "record/RecordHappened.hpp"
+#include "record/RecordHash.hpp"
 #include "room/LightController.hpp"
 #include "room/RoomLink.hpp"
+#include "session/Session.hpp"
+#include "session/Staleness.hpp"
 
-#include <csignal>
-#include <iostream>
-#include <map>
+#include <atomic>
+#include <cstdlib>
 #include <thread>
+#include <unistd.h>
 
 #ifdef STILLROOM_HAVE_SYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
 
 namespace stillroom::controller {
-
-using record::EventDraft;
-using record::Record;
-using record::RecordError;
-using record::RecordEvent;
-using record::RecordForwarder;
-using record::RecordOptions;
-using record::SessionSummary;
-using session::PreflightJob;
-using session::Session;
-using session::SessionOutput;
 namespace {
 
 using config::Millis;
+using nlohmann::json;
 using namespace std::chrono_literals;
 
-/** Ticks often enough for 2–4 light steps per second and a prompt reminder. */
-constexpr std::chrono::milliseconds kTick{125};
+/** Often enough for 2–4 light steps per second and a prompt reminder; a tick with nothing due costs microseconds. */
+constexpr std::chrono::milliseconds kTick{250};
+/** The state is published on every change and at least this often (its published_at says how fresh it is). */
+constexpr std::chrono::seconds kStatePeriod{5};
 /** An underrun fault clears after this long without another. */
 constexpr std::chrono::seconds kUnderrunQuiet{30};
+/** After a fatal fault, the process ends by itself this long later if the orderly stop hangs. */
+constexpr std::chrono::seconds kFatalGrace{3};
+/** The most events a `history` reply carries (the newest). */
+constexpr std::size_t kHistoryLimit = 500;
+/** Exit status after a fatal fault (EX_SOFTWARE): systemd restarts the room. */
+constexpr int kFatalExit = 70;
 
 void notify_systemd([[maybe_unused]] const char* state) {
 #ifdef STILLROOM_HAVE_SYSTEMD
@@ -52,27 +57,28 @@ void notify_systemd([[maybe_unused]] const char* state) {
 #endif
 }
 
-/** The state without what moves every second, to publish only real changes. */
-nlohmann::json stable_part(nlohmann::json state) {
-  for (const char* key : {"since_dose_s", "phase_ends_in_s"}) state.erase(key);
-  if (state.contains("track") && state["track"].is_object()) state["track"].erase("position_s");
-  return state;
+/** Tests inject an exception into one named thread this way (STILLROOM_INJECT_FAULT=preflight|writer|heartbeat). */
+void injected_fault(const char* thread) {
+  if (const char* target = std::getenv("STILLROOM_INJECT_FAULT"); target != nullptr && std::string(target) == thread)
+    throw std::runtime_error(std::string("fault injected into the ") + thread + " thread");
 }
+
+std::filesystem::path heartbeat_file(const config::Room& room) { return room.record.path + ".alive"; }
 
 }  // namespace
 
-struct Daemon::Impl final : SessionOutput, room::RoomLinkListener, audio::EngineListener {
-  Impl(const config::Library& library, DaemonOptions options);
+struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audio::EngineListener {
+  Impl(Daemon& owner, const config::Library& library, DaemonOptions options);
 
   int run();
   void stop() { inbox.post([this] { stopping = true; }); }
+  void fatal(const std::string& thread, const std::string& what);
 
-  // SessionOutput (controller thread)
-  RecordEvent record(const EventDraft& draft) override;
+  // SessionOutput (controller thread): act at once.
   void play(const plan::Plan& plan, Millis dose_now) override;
   void lights(const plan::LightCue& cue) override;
-  void signal(const nlohmann::json& event) override;
-  int previous_sessions(const std::string& client) override;
+  void signal(const session::Happened& event) override { publisher.publish_event(event); }
+  void notice(const json& notice) override { publisher.publish_notice(notice); }
 
   // RoomLinkListener (link thread: post only)
   void on_command(const session::Command& command) override;
@@ -84,182 +90,308 @@ struct Daemon::Impl final : SessionOutput, room::RoomLinkListener, audio::Engine
   // EngineListener (player thread: post only)
   void on_engine_event(const audio::EngineEvent& event) override;
 
+  /** Runs `body` as a thread's whole life: an exception escaping it is fatal. */
+  template <class Body>
+  std::thread guarded_thread(const char* name, Body body) {
+    return std::thread([this, name, body = std::move(body)]() mutable {
+      try {
+        body();
+      } catch (const std::exception& error) {
+        fatal(name, error.what());
+      } catch (...) {
+        fatal(name, "unknown exception");
+      }
+    });
+  }
+
+  void handle(const session::Command& command);
+  void history(const session::Command& command);
+  /** Answers `command` with `outcome`'s reply once its events are durable, and records them. */
+  void answer(const session::Command& command, session::Outcome outcome);
+  /** Records what an input that is not a command did. */
+  void record(session::Outcome outcome);
+  void preflight(const session::Command& command, session::PreflightJob job);
+  void survey_catalogue();
+
   void start_audio();
   void restore_session();
   void tick();
-  void publish_state(bool force);
-  void preflight(const session::Command& command, PreflightJob job);
+  void publish_state();
   [[nodiscard]] Millis monotonic_ms() { return std::chrono::duration_cast<Millis>(clock.now().monotonic); }
-  std::ostream& log() { return *options.log; }
+  [[nodiscard]] json reply_body(const session::Command& command, const session::Reply& reply) const;
 
+  Daemon& owner;
   const config::Library& library;
   DaemonOptions options;
+  Log& log;
   std::string device;
+  /** This run of the controller: events are numbered within it. */
+  std::string epoch;
   SystemClock clock;
   Inbox inbox;
   bool stopping = false;
+  std::atomic<int> exit_code{0};
 
-  Record record_store;
+  record::Record record_store;
+  RecordWriter writer;
+  Heartbeat heartbeat;
   audio::LoudnessCache loudness;
   std::unique_ptr<audio::Engine> engine;
   room::RoomLink link;
-  RecordForwarder forwarder;
+  RoomPublisher publisher;
   room::LightController light_controller;
-  Session session;
+  session::Session session;
+  CommandLedger ledger;
 
-  nlohmann::json last_state;
+  bool state_dirty = true;
+  std::chrono::steady_clock::time_point state_published_at{};
   std::optional<std::chrono::steady_clock::time_point> last_underrun;
+  std::map<std::string, Millis> catalogue_durations;
+  std::map<std::string, PreflightVerdict> preflights;
   /** The preflight of the pending preload (one at a time: the session refuses a second). */
   std::thread worker;
+  std::thread surveyor;
 };
 
-Daemon::Impl::Impl(const config::Library& lib, DaemonOptions opts)
-    : library(lib),
+Daemon::Impl::Impl(Daemon& d, const config::Library& lib, DaemonOptions opts)
+    : owner(d),
+      library(lib),
       options(std::move(opts)),
+      log(*options.log),
       device("stillroom-" + lib.room.id),
-      record_store(lib.room.record.path, clock, RecordOptions{"stillroom-" + lib.room.id}),
+      epoch(record::random_uuid()),
+      record_store(lib.room.record.path, clock, record::RecordOptions{"stillroom-" + lib.room.id}),
+      writer(record_store, "stillroom-" + lib.room.id,
+             RecordWriter::Hooks{
+                 [this](bool active, const std::string& message) {
+                   inbox.post([this, active, message] { record(session.fault("record", "", message, active)); });
+                 },
+                 [this](const std::string& subtopic, const std::string& payload, bool retained) {
+                   return link.publish(subtopic, payload, 1, retained);
+                 },
+                 [this](const std::string& line) { log.warning(line); },
+                 [this](const std::string& what) { fatal("record writer", what); }}),
+      heartbeat(heartbeat_file(lib.room), clock),
       loudness(lib.room.audio.loudness_cache, lib.room.audio.channels),
       link(lib.room, *this,
            [&] {
              room::LinkOptions o;
              if (!options.mqtt_password.empty()) o.password = options.mqtt_password;
+             o.epoch = epoch;
              return o;
            }()),
-      forwarder(record_store, [this](const std::string& json) { return link.publish("record", json, 1, false); }),
+      publisher(link, lib, epoch),
       light_controller(lib.room.lights, "stillroom-" + lib.room.id),
-      session(lib, clock, *this, "stillroom-" + lib.room.id) {
-  if (options.log == nullptr) options.log = &std::cerr;
-}
+      session(lib, clock, *this, "stillroom-" + lib.room.id) {}
 
-// ---- SessionOutput ----------------------------------------------------------
-
-RecordEvent Daemon::Impl::record(const EventDraft& draft) {
-  auto stored = record_store.append(draft);
-  if (draft.type == "session_ended") {
-    // Anchor the chain off the box: the newest (seq, hash) at every session end.
-    if (const auto cp = record_store.checkpoint()) {
-      link.publish("record/checkpoint", cp->to_json().dump(), 1, true);
-      record_store.append({draft.session, "checkpoint", {device, "system"}, cp->to_json()});
-    }
-  }
-  return stored;
-}
+// ---- acting ----------------------------------------------------------------------
 
 void Daemon::Impl::play(const plan::Plan& plan, Millis dose_now) {
   if (engine) engine->follow(plan, dose_now);
 }
 
-void Daemon::Impl::lights(const plan::LightCue& cue) { light_controller.apply(cue, monotonic_ms()); }
-
-void Daemon::Impl::signal(const nlohmann::json& event) { link.publish_event(event); }
-
-int Daemon::Impl::previous_sessions(const std::string& client) {
-  int count = 0;
-  try {
-    for (const auto& s : record_store.sessions())
-      if (std::find(s.clients.begin(), s.clients.end(), client) != s.clients.end() && s.state != "preloaded" &&
-          s.state != "cleared")
-        ++count;
-  } catch (const RecordError&) {
-    // Without the record the series position is unknown: the client's defaults apply.
-  }
-  return count;
+void Daemon::Impl::lights(const plan::LightCue& cue) {
+  // The light command leaves now, before anything is written (an emergency must not wait for the disk).
+  const auto now = monotonic_ms();
+  light_controller.apply(cue, now);
+  for (const auto& m : light_controller.tick(now).messages) link.publish_message(m);
+  state_dirty = true;
 }
 
-// ---- link and engine callbacks: hand over to the controller thread ---------
+// ---- commands -----------------------------------------------------------------------
 
 void Daemon::Impl::on_command(const session::Command& command) {
-  inbox.post([this, command] {
-    auto handled = session.handle(command);
-    if (handled.preflight) {
-      preflight(command, *handled.preflight);
-    } else if (handled.reply) {
-      link.reply(command, *handled.reply);
+  inbox.post([this, command] { handle(command); });
+}
+
+json Daemon::Impl::reply_body(const session::Command& command, const session::Reply& reply) const {
+  json body = {{"id", command.id}, {"ok", reply.ok}};
+  if (!reply.ok) {
+    body["error"] = reply.error.empty() ? "refused" : reply.error;
+    body["reason"] = reply.reason.empty() ? "refused" : reply.reason;
+  }
+  body["state"] = publisher.last_state();
+  return body;
+}
+
+void Daemon::Impl::handle(const session::Command& command) {
+  if (command.kind == session::CommandKind::History) return history(command);
+  if (const auto first = ledger.find(command.device, command.id)) {
+    // Answered before (QoS 1 redelivery, a retry): the first answer again, nothing else — after what is in flight.
+    json body = json::parse(*first);
+    body["repeat"] = true;
+    log.info("repeated command answered", {{"COMMAND", session::to_string(command.kind)}, {"DEVICE", command.device},
+                                           {"ID", command.id}, {"OUTCOME", "repeat"}});
+    writer.submit({{}, std::nullopt, [this, command, body](bool, const std::string&) { link.reply(command, body); }});
+    return;
+  }
+  const auto wall = clock.now().wall;
+  if (auto stale = session::stale_refusal(command, wall, link.connected_at(), library.room.mqtt.command_max_age))
+    return answer(command, session.refuse(command, *stale));
+  auto outcome = session.handle(command);
+  if (outcome.preflight) {
+    auto job = *outcome.preflight;
+    record(std::move(outcome));
+    publish_state();
+    return preflight(command, job);
+  }
+  answer(command, std::move(outcome));
+}
+
+void Daemon::Impl::answer(const session::Command& command, session::Outcome outcome) {
+  state_dirty = true;
+  publish_state();
+  publisher.publish_session(session);
+  const session::Reply reply = outcome.reply.value_or(session::Reply::success());
+  const json body = reply_body(command, reply);
+  const auto now = clock.now().wall;
+  ledger.remember(command.device, command.id, body.dump(), now);
+  RecordWriter::Job job;
+  for (const auto& e : outcome.events) job.drafts.push_back(record::to_draft(e));
+  job.answer = record::Answer{command.device, command.id, body.dump(), config::format_instant(now)};
+  const std::string what = outcome.what.empty() ? std::string("the ") + session::to_string(command.kind) : outcome.what;
+  job.done = [this, command, body, reply, what](bool durable, const std::string& problem) {
+    json sent = body;
+    if (!durable && reply.ok) {
+      // The room acted (music and lights are never the record's hostages), but the therapist must not believe it is on file.
+      sent["ok"] = false;
+      sent["reason"] = "not_recorded";
+      sent["error"] = "not recorded (" + problem + "): " + what + " took effect and will be recorded when the record is back";
     }
-    publish_state(false);
+    link.reply(command, sent);
+    log.info("command answered", {{"COMMAND", session::to_string(command.kind)}, {"DEVICE", command.device},
+                                  {"ID", command.id}, {"OUTCOME", sent.value("ok", false) ? "ok" : sent.value("reason", "refused")}});
+  };
+  writer.submit(std::move(job));
+}
+
+void Daemon::Impl::record(session::Outcome outcome) {
+  if (outcome.events.empty()) return;
+  state_dirty = true;
+  RecordWriter::Job job;
+  for (const auto& e : outcome.events) job.drafts.push_back(record::to_draft(e));
+  writer.submit(std::move(job));
+}
+
+void Daemon::Impl::history(const session::Command& command) {
+  const std::string current = session.session_id();
+  writer.read([this, command, current](record::Record& r) {
+    json body = {{"id", command.id}, {"ok", true}};
+    try {
+      std::string id = command.session.value_or(current);
+      if (id.empty()) {
+        const auto sessions = r.sessions();
+        if (!sessions.empty()) id = sessions.back().session;
+      }
+      const auto events = id.empty() ? std::vector<record::RecordEvent>{} : r.session_events(id);
+      const std::size_t from = events.size() > kHistoryLimit ? events.size() - kHistoryLimit : 0;
+      body["session"] = id.empty() ? json(nullptr) : json(id);
+      body["events"] = json::array();
+      for (std::size_t i = from; i < events.size(); ++i) body["events"].push_back(record::to_json(events[i]));
+      body["truncated"] = from > 0;
+    } catch (const record::RecordError& error) {
+      body = {{"id", command.id}, {"ok", false}, {"reason", "refused"},
+              {"error", std::string("the record cannot be read: ") + error.what()}};
+    }
+    link.reply(command, body);
   });
 }
 
-void Daemon::Impl::preflight(const session::Command& command, PreflightJob job) {
+void Daemon::Impl::preflight(const session::Command& command, session::PreflightJob job) {
   // Decoding a playlist can take seconds on an SD card: never on the controller thread.
   if (worker.joinable()) worker.join();  // the previous one has posted its result and is ending
-  worker = std::thread([this, command, job] {
+  worker = guarded_thread("preflight", [this, command, job] {
+    injected_fault("preflight");
     auto result = run_preflight(job, &loudness);
-    inbox.post([this, command, result = std::move(result)] {
-      link.reply(command, session.finish_preload(command, result));
-      publish_state(false);
+    inbox.post([this, command, job, result = std::move(result)] {
+      preflights[job.playlist->id] = PreflightVerdict{result.problems.empty(), config::format_instant(clock.now().wall),
+                                                      result.problems};
+      publisher.publish_catalogue(make_catalogue(library, catalogue_durations, preflights));
+      answer(command, session.finish_preload(command, result));
     });
   });
 }
 
+void Daemon::Impl::survey_catalogue() {
+  // Each playlist's phase coverage needs every track's length: read the headers off the controller thread.
+  surveyor = guarded_thread("catalogue", [this] {
+    config::Problems ignored;
+    auto survey = survey_tracks(referenced_files(library), false, nullptr, ignored);
+    inbox.post([this, durations = std::move(survey.durations)] {
+      catalogue_durations = durations;
+      publisher.publish_catalogue(make_catalogue(library, catalogue_durations, preflights));
+    });
+  });
+}
+
+// ---- link and engine callbacks: hand over to the controller thread ---------------------
+
 void Daemon::Impl::on_rejected(const room::Rejection& r) {
   inbox.post([this, r] {
     const auto it = library.room.devices.find(r.device);
-    session.refused_by_link(r.device, it == library.room.devices.end() ? std::string() : it->second.role, r.command,
-                            r.id.value_or(""), r.error);
+    record(session.refused_by_link(r.device, it == library.room.devices.end() ? std::string() : it->second.role, r.command,
+                                   r.id.value_or(""), room::to_string(r.reason), r.error));
   });
 }
 
 void Daemon::Impl::on_connection_changed(bool connected) {
+  writer.link_changed(connected);
   inbox.post([this, connected] {
-    if (connected) {
-      forwarder.connected();
-      light_controller.resend(monotonic_ms());
-      publish_state(true);
-    } else {
-      forwarder.disconnected();
-    }
+    log.notice(connected ? "connected to the broker" : "broker connection lost", {{"LINK", connected ? "up" : "down"}});
+    if (!connected) return;
+    light_controller.resend(monotonic_ms());
+    state_dirty = true;
+    publish_state();
+    publisher.republish();
   });
 }
 
 void Daemon::Impl::on_message(const std::string& topic, const std::string& payload) {
+  if (topic == link.topics().at("record/ack")) return writer.acknowledge(payload);
   inbox.post([this, topic, payload] {
-    if (topic == link.topics().at("record/ack")) {
-      const auto result = forwarder.acknowledge_message(payload);
-      if (result == RecordForwarder::Ack::Malformed || result == RecordForwarder::Ack::Refused)
-        log() << "record ack refused: " << forwarder.last_problem() << '\n';
-      return;
-    }
     for (const auto& change : light_controller.on_state(topic, payload, monotonic_ms()))
-      session.fault("light_not_following", change.light, change.message, change.raised);
+      record(session.fault("light_not_following", change.light, change.message, change.raised));
   });
 }
 
 void Daemon::Impl::on_link_fault(const std::string& code, const std::string& message, bool active) {
-  inbox.post([this, code, message, active] { session.fault(code, "", message, active); });
+  inbox.post([this, code, message, active] {
+    log.write(active ? Log::Level::Warning : Log::Level::Notice, message, {{"FAULT", code}, {"ACTIVE", active ? "1" : "0"}});
+    record(session.fault(code, "", message, active));
+  });
 }
 
 void Daemon::Impl::on_engine_event(const audio::EngineEvent& e) {
   inbox.post([this, e] {
     using K = audio::EngineEvent::Kind;
     switch (e.kind) {
-      case K::FileFailed: session.audio_file_failed(e.segment, e.file, e.detail, e.audio_until); break;
+      case K::FileFailed: record(session.audio_file_failed(e.segment, e.file, e.detail, e.audio_until)); break;
       case K::Underrun:
         last_underrun = std::chrono::steady_clock::now();
-        session.fault("audio_underrun", "", "the audio output ran dry " + std::to_string(e.count) + " time(s)", true);
+        log.warning("audio underrun", {{"FAULT", "audio_underrun"}, {"COUNT", std::to_string(e.count)}});
+        record(session.fault("audio_underrun", "", "the audio output ran dry " + std::to_string(e.count) + " time(s)", true));
         break;
-      case K::DeviceLost: session.fault("audio_device", library.room.audio.device, e.detail, true); break;
-      case K::DeviceBack: session.fault("audio_device", library.room.audio.device, "", false); break;
+      case K::DeviceLost: record(session.fault("audio_device", library.room.audio.device, e.detail, true)); break;
+      case K::DeviceBack: record(session.fault("audio_device", library.room.audio.device, "", false)); break;
       case K::TrackStarted:
       case K::TrackEnded: break;  // the plan already says what plays; the record takes it from there
     }
   });
 }
 
-// ---- the loop -----------------------------------------------------------------
+// ---- the loop -------------------------------------------------------------------------------
 
 void Daemon::Impl::start_audio() {
   auto settings = library.room.audio;
   if (settings.output == "portaudio") {
-    // A box with no sound output at all plays to the null output (the dose
-    // clock, the record and the lights go on) and says so; a device that exists
-    // but fails is retried by the sink instead.
+    // A box with no sound output at all plays to the null output (the dose clock, the record and the lights go on)
+    // and says so; a device that exists but fails is retried by the sink instead.
     std::string error;
     if (audio::list_output_devices(error).empty()) {
       const std::string why = "no sound output on this box (" + (error.empty() ? std::string("PortAudio lists none") : error) +
                               "): playing to the null output";
-      log() << why << '\n';
-      session.fault("audio_device", settings.device, why, true);
+      log.warning(why, {{"FAULT", "audio_device"}});
+      record(session.fault("audio_device", settings.device, why, true));
       settings.output = "null";
     }
   }
@@ -269,8 +401,8 @@ void Daemon::Impl::start_audio() {
     return;
   } catch (const std::exception& error) {
     if (settings.output != "portaudio") throw;
-    log() << "no usable sound output (" << error.what() << "): playing to the null output\n";
-    session.fault("audio_device", settings.device, std::string("no sound output, playing to the null output: ") + error.what(), true);
+    log.warning(std::string("no usable sound output (") + error.what() + "): playing to the null output", {{"FAULT", "audio_device"}});
+    record(session.fault("audio_device", settings.device, std::string("no sound output, playing to the null output: ") + error.what(), true));
   }
   settings.output = "null";
   engine = std::make_unique<audio::Engine>(settings, loudness, *this, audio::make_sink(settings));
@@ -278,93 +410,119 @@ void Daemon::Impl::start_audio() {
 }
 
 void Daemon::Impl::restore_session() {
-  std::vector<SessionSummary> sessions;
+  std::vector<record::SessionSummary> sessions;
   try {
     sessions = record_store.sessions();
-  } catch (const RecordError& error) {
-    log() << "cannot read sessions from the record: " << error.what() << '\n';
+  } catch (const record::RecordError& error) {
+    log.error(std::string("cannot read sessions from the record: ") + error.what(), {{"FAULT", "restore"}});
     return;
   }
-  const SessionSummary* last = nullptr;
+  const record::SessionSummary* last = nullptr;
   for (const auto& s : sessions)
     if (last == nullptr || s.last_seq > last->last_seq) last = &s;
   if (last == nullptr || last->state == "cleared") return;
-  std::vector<RecordEvent> events;
+  std::vector<record::RecordEvent> rows;
   try {
-    events = record_store.session_events(last->session);
-  } catch (const RecordError& error) {
-    log() << "cannot read session " << last->session << ": " << error.what() << '\n';
+    rows = record_store.session_events(last->session);
+  } catch (const record::RecordError& error) {
+    log.error("cannot read session " + last->session + ": " + error.what(), {{"FAULT", "restore"}});
     return;
   }
-  if (events.empty()) return;
-  // The outage: monotonic time when the box did not reboot, else the wall clock.
-  const auto now = clock.now();
+  if (rows.empty()) return;
+  // The outage: from when the room was last alive (the heartbeat), else from its last event; monotonic time on
+  // the same boot, the wall clock across boots (and then only as good as the clock is).
+  const auto now = clock.stamp();
   std::optional<std::chrono::nanoseconds> outage;
-  const auto& newest = events.back();
-  if (newest.boot_id == clock.boot_id()) {
-    outage = now.monotonic - std::chrono::nanoseconds{newest.monotonic_ns};
-  } else if (const auto then = config::parse_instant(newest.utc)) {
-    outage = std::chrono::duration_cast<std::chrono::nanoseconds>(now.wall - *then);
+  std::string source;
+  const auto alive = Heartbeat::read(heartbeat_file(library.room));
+  const auto& newest = rows.back();
+  const std::string boot = alive ? alive->boot_id : newest.boot_id;
+  if (boot == now.boot_id) {
+    const auto then = alive ? alive->monotonic : std::chrono::nanoseconds{newest.monotonic_ns};
+    outage = now.reading.monotonic - then;
+    source = "monotonic";
+  } else {
+    const auto then = alive ? std::optional(alive->wall) : config::parse_instant(newest.utc);
+    if (then) outage = std::chrono::duration_cast<std::chrono::nanoseconds>(now.reading.wall - *then);
+    source = now.reading.synced ? "wall_synced" : "wall_unsynced";
   }
-  // The lengths of the session's tracks, read from the files again.
-  std::map<std::string, Millis> durations;
-  for (const auto& e : events) {
-    if (e.type != "session_preloaded") continue;
-    if (const auto* playlist = library.playlist(e.payload_json().value("playlist", ""))) {
-      config::Problems ignored;
-      durations = survey_tracks(referenced_files(*playlist), false, nullptr, ignored).durations;
-    }
-  }
-  session.restore(events, outage, durations);
-  log() << "restored session " << last->session << " (" << session::to_string(session.status()) << ")\n";
+  record(session.restore(record::to_happened(rows), outage, source));
+  if (source == "wall_unsynced" && session.state().dose_clock)
+    record(session.fault("clock_unsynced", "", "the room's clock is not synchronised: the dose clock was restored from "
+                                                "the wall clock after a reboot and may be wrong", true));
+  log.notice("restored session " + last->session + " (" + session::to_string(session.status()) + ")",
+             {{"SESSION", last->session}});
 }
 
 void Daemon::Impl::tick() {
-  session.tick();
+  record(session.tick());
   const auto now = monotonic_ms();
   auto lights_tick = light_controller.tick(now);
   for (const auto& m : lights_tick.messages) link.publish_message(m);
   for (const auto& change : lights_tick.faults)
-    session.fault("light_not_following", change.light, change.message, change.raised);
+    record(session.fault("light_not_following", change.light, change.message, change.raised));
   if (last_underrun && std::chrono::steady_clock::now() - *last_underrun > kUnderrunQuiet) {
     last_underrun.reset();
-    session.fault("audio_underrun", "", "", false);
+    record(session.fault("audio_underrun", "", "", false));
   }
-  publish_state(false);
+  publish_state();
 }
 
-void Daemon::Impl::publish_state(bool force) {
-  auto state = session.state();
-  if (engine && state.track && session.status() == session::SessionStatus::Running) {
-    // Where the listener actually is: the engine's clock, not the plan's.
-    if (const auto* seg = session.plan().segment_at(engine->dose_now()))
-      state.track->position_s = static_cast<double>((seg->source_offset + (engine->dose_now() - seg->start)).count()) / 1000.0;
-  }
-  const auto json = session::to_json(state);
-  const auto stable = stable_part(json);
-  if (!force && stable == last_state) return;
-  last_state = stable;
-  link.publish_state(state);
+void Daemon::Impl::publish_state() {
+  // Built only when something changed, and at least every kStatePeriod so its published_at stays fresh.
+  const auto steady = std::chrono::steady_clock::now();
+  if (!state_dirty && steady - state_published_at < kStatePeriod) return;
+  std::optional<Millis> heard;
+  if (engine && session.status() == session::SessionStatus::Running) heard = engine->dose_now();
+  publisher.publish_state(publisher.state(session, clock.now(), heard));
+  publisher.publish_session(session);
+  state_dirty = false;
+  state_published_at = steady;
+}
+
+void Daemon::Impl::fatal(const std::string& thread, const std::string& what) {
+  log.error("fatal: " + what + " (thread " + thread + "); the room controller stops and is restarted",
+            {{"FAULT", "fatal"}, {"THREAD", thread}});
+  exit_code = kFatalExit;
+  // If the orderly stop cannot finish (the failed thread held something), end anyway.
+  std::thread([] {
+    std::this_thread::sleep_for(kFatalGrace);
+    std::_Exit(kFatalExit);
+  }).detach();
+  inbox.post([this, thread, what] {
+    record(session.fault("fatal", thread, what, true));
+    stopping = true;
+  });
 }
 
 int Daemon::Impl::run() {
   const auto& report = record_store.open_report();
   if (report.replaced)
-    session.fault("record", "", "the record was damaged and preserved as " + report.replaced->preserved_as.string() +
-                                    "; a new one was started", true);
-  if (!report.available && report.error) session.fault("record", "", report.error->what(), true);
+    record(session.fault("record", "", "the record was damaged and preserved as " + report.replaced->preserved_as.string() +
+                                           "; a new one was started", true));
+  if (!report.available && report.error) record(session.fault("record", "", report.error->what(), true));
+  try {
+    for (const auto& a : record_store.answers_since(config::format_instant(clock.now().wall - CommandLedger::kMemory)))
+      if (const auto at = config::parse_instant(a.utc)) ledger.remember(a.device, a.id, a.reply, *at);
+  } catch (const record::RecordError& error) {
+    log.warning(std::string("answered commands cannot be read from the record: ") + error.what());
+  }
 
   link.start();
   link.subscribe(link.topics().at("record/ack"), 1);
   for (const auto& topic : light_controller.state_topics()) link.subscribe(topic, 0);
   restore_session();
-  publish_state(true);
+  writer.start();
+  heartbeat.start();
+  publish_state();
   start_audio();
-  if (session.status() == session::SessionStatus::Running || session.status() == session::SessionStatus::Paused) {
+  if (session.state().live()) {
     engine->follow(session.plan(), *session.dose_now());
-    log() << "session " << session.session_id() << " resumed at dose time " << config::format_clock(*session.dose_now()) << '\n'
-          << std::flush;
+    log.notice("session " + session.session_id() + " resumed at dose time " + config::format_clock(*session.dose_now()),
+               {{"SESSION", session.session_id()}});
   }
+  publisher.publish_catalogue(make_catalogue(library, {}, preflights));
+  survey_catalogue();
   notify_systemd("READY=1");
 
   while (!stopping) {
@@ -375,17 +533,22 @@ int Daemon::Impl::run() {
 
   notify_systemd("STOPPING=1");
   if (worker.joinable()) worker.join();
+  if (surveyor.joinable()) surveyor.join();
   inbox.run_for(0ms);
   if (engine) engine->stop();
-  publish_state(true);
+  state_dirty = true;
+  publish_state();
+  writer.stop();
+  heartbeat.stop();
   link.stop();  // publishes offline
-  return 0;
+  return exit_code;
 }
 
 Daemon::Daemon(const config::Library& library, DaemonOptions options)
-    : impl_(std::make_unique<Impl>(library, std::move(options))) {}
+    : impl_(std::make_unique<Impl>(*this, library, std::move(options))) {}
 Daemon::~Daemon() = default;
 int Daemon::run() { return impl_->run(); }
 void Daemon::stop() { impl_->stop(); }
+void Daemon::fatal(const std::string& thread, const std::string& what) { impl_->fatal(thread, what); }
 
 }  // namespace stillroom::controller

@@ -9,6 +9,8 @@ namespace stillroom::controller {
 
 struct RunOptions {
   std::string room_file;
+  /** Info lines on the console too (under systemd everything goes to the journal anyway). */
+  bool verbose = false;
 };
 
 int run_daemon(const RunOptions& options, std::ostream& out, std::ostream& err);

@@ -5,6 +5,7 @@
 #include "session/Clock.hpp"
 #include "controller/Preflight.hpp"
 #include "session/Session.hpp"
+#include "session/EventCodec.hpp"
 #include "session/SessionOutput.hpp"
 
 #include <algorithm>
@@ -15,44 +16,24 @@
 #include <unistd.h>
 
 namespace stillroom::controller {
-
-using record::EventDraft;
-using record::RecordEvent;
-using session::SessionOutput;
-
-using session::ManualClock;
-using session::Session;
 namespace {
 
 using config::format_clock;
 using config::Millis;
+using session::ManualClock;
+using session::Session;
 using namespace std::chrono_literals;
 
 /** Virtual-time step between session ticks: reminders and phases resolve to a second. */
 constexpr Millis kStep{1000};
 
-/** The world of a simulated session: an in-memory record that prints, the offline renderer. */
-class Simulation final : public SessionOutput, public audio::EngineListener {
+/** The world of a simulated session: events printed as they happen, the offline renderer. */
+class Simulation final : public session::SessionOutput, public audio::EngineListener {
  public:
-  Simulation(const config::Library& library, audio::LoudnessCache& cache, const std::string& out_file,
-             std::ostream& log, int previous)
-      : renderer_(library.room.audio, cache, *this, out_file), log_(log), previous_(previous) {}
+  Simulation(const config::Library& library, audio::LoudnessCache& cache, const std::string& out_file, std::ostream& log)
+      : renderer_(library.room.audio, cache, *this, out_file), log_(log) {}
 
-  RecordEvent record(const EventDraft& draft) override {
-    RecordEvent e;
-    e.seq = ++seq_;
-    e.session = draft.session;
-    e.type = draft.type;
-    e.actor_device = draft.actor.device;
-    e.actor_role = draft.actor.role;
-    e.payload = draft.payload.dump();
-    print(draft);
-    return e;
-  }
-  void play(const plan::Plan& plan, Millis) override {
-    renderer_.follow(plan);
-    plan_ = plan;
-  }
+  void play(const plan::Plan& plan, Millis) override { renderer_.follow(plan); }
   void lights(const plan::LightCue& cue) override {
     char line[160];
     std::snprintf(line, sizeof line, "%-10s %-17s %s %.0f%%%s, %s\n", format_clock(now_).c_str(), "lights",
@@ -61,17 +42,26 @@ class Simulation final : public SessionOutput, public audio::EngineListener {
                   cue.fade > Millis{0} ? ("fade " + config::format_duration(cue.fade)).c_str() : "at once");
     log_ << line;
   }
-  void signal(const nlohmann::json& event) override {
-    // Recorded events are printed from record(); the rest only exist as signals.
+  void signal(const session::Happened& h) override {
+    const auto p = session::encode(h.event, session::Visibility::Clinical);
+    const Millis at = p.contains("at_dose_ms") ? Millis{p["at_dose_ms"].get<std::int64_t>()} : now_;
+    std::string details;
+    for (const auto& [key, value] : p.items()) {
+      if (key == "at_dose_ms") continue;
+      details += (details.empty() ? "" : ", ") + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+    }
+    if (h.actor.role != "system") details += (details.empty() ? "by " : " (by ") + h.actor.device + (details.empty() ? "" : ")");
+    log_ << pad(format_clock(at)) << pad(std::string(session::type_name(h.event)), 18) << details << '\n';
+  }
+  void notice(const nlohmann::json& event) override {
     const auto type = event.value("type", "");
     if (type == "minutes_left") {
       log_ << pad(format_clock(now_)) << pad("minutes_left", 18) << event.value("remaining_s", 0) / 60 << " min\n";
-    } else if (type == "reminder_due" && event.contains("count")) {
+    } else if (type == "reminder_repeat") {
       log_ << pad(format_clock(now_)) << pad("reminder_due", 18) << event.value("reminder", "") << " (again, "
            << event.value("count", 0) << ")\n";
     }
   }
-  int previous_sessions(const std::string&) override { return previous_; }
   void on_engine_event(const audio::EngineEvent& event) override { engine_events_.push_back(event); }
 
   audio::Renderer& renderer() { return renderer_; }
@@ -85,24 +75,9 @@ class Simulation final : public SessionOutput, public audio::EngineListener {
     return text;
   }
 
-  void print(const EventDraft& draft) {
-    const auto& p = draft.payload;
-    const Millis at = p.contains("at_dose_ms") ? Millis{p["at_dose_ms"].get<std::int64_t>()} : now_;
-    std::string details;
-    for (const auto& [key, value] : p.items()) {
-      if (key == "at" || key == "at_dose_ms") continue;
-      details += (details.empty() ? "" : ", ") + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
-    }
-    if (draft.actor.role != "system") details += (details.empty() ? "by " : " (by ") + draft.actor.device + (details.empty() ? "" : ")");
-    log_ << pad(format_clock(at)) << pad(draft.type, 18) << details << '\n';
-  }
-
   audio::Renderer renderer_;
   std::ostream& log_;
-  int previous_;
-  std::int64_t seq_ = 0;
   Millis now_{0};
-  plan::Plan plan_;
   std::deque<audio::EngineEvent> engine_events_;
 };
 
@@ -116,7 +91,7 @@ session::Command scripted(const config::ScriptedCommand& s) {
   c.role = "tablet";
   c.on = s.on.value_or(false);
   c.db = s.db.value_or(0.0);
-  c.dose_mg = s.dose_mg;
+  c.amount_mg = s.dose_mg;
   c.reminder = s.reminder;
   c.vitals.bp_sys = s.bp_sys.value_or(0);
   c.vitals.bp_dia = s.bp_dia.value_or(0);
@@ -151,7 +126,7 @@ int run_simulate(const SimulateOptions& options, std::ostream& out, std::ostream
   ManualClock clock;
   std::unique_ptr<Simulation> world;
   try {
-    world = std::make_unique<Simulation>(library, cache, options.out_file, out, std::max(0, options.session - 1));
+    world = std::make_unique<Simulation>(library, cache, options.out_file, out);
   } catch (const std::exception& error) {
     err << "stillroom simulate: " << error.what() << '\n';
     return 1;
@@ -166,8 +141,21 @@ int run_simulate(const SimulateOptions& options, std::ostream& out, std::ostream
   preload.client = options.client;
   if (!options.protocol.empty()) preload.protocol = options.protocol;
   if (!options.playlist.empty()) preload.playlist = options.playlist;
+  if (options.session > 0) preload.session_number = options.session;
+  // A simulated dose, as the clinician would enter it: the series' suggestion, else the protocol's lowest.
+  const auto* client = library.client(options.client);
+  std::string protocol_id = options.protocol.empty() && client ? client->protocol : options.protocol;
+  std::optional<double> amount;
+  if (client && options.session > 0)
+    if (const auto step = client->series.find(options.session); step != client->series.end()) {
+      amount = step->second.dose_mg;
+      if (!step->second.protocol.empty() && options.protocol.empty()) protocol_id = step->second.protocol;
+    }
+  if (const auto* protocol = library.protocol(protocol_id); protocol && !amount) amount = protocol->dose.min_mg;
+  if (options.dose_mg) amount = options.dose_mg;
+  if (amount) preload.doses.push_back({options.client, *amount, std::nullopt});
   auto handled = session.handle(preload);
-  if (handled.preflight) handled.reply = session.finish_preload(preload, run_preflight(*handled.preflight, &cache));
+  if (handled.preflight) handled = session.finish_preload(preload, run_preflight(*handled.preflight, &cache));
   if (!handled.reply || !handled.reply->ok) {
     err << "stillroom simulate: " << (handled.reply ? handled.reply->error : "preload failed") << '\n';
     return 1;
@@ -180,7 +168,7 @@ int run_simulate(const SimulateOptions& options, std::ostream& out, std::ostream
   start.kind = session::CommandKind::Start;
   start.device = "script";
   start.role = "tablet";
-  start.dose_at = clock.now().wall - std::chrono::duration_cast<std::chrono::system_clock::duration>(start_at);
+  start.given_at = clock.now().wall - std::chrono::duration_cast<std::chrono::system_clock::duration>(start_at);
   world->set_now(start_at);
   const auto started = session.handle(start);
   if (!started.reply || !started.reply->ok) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 namespace stillroom::controller {
@@ -17,6 +18,8 @@ struct SimulateOptions {
   std::string protocol;
   std::string playlist;
   int session = 0;
+  /** The dose as entered; absent: the series' suggestion for `session`, else the protocol's lowest. */
+  std::optional<double> dose_mg;
   std::string events_file;
   std::string out_file;
   bool progress = true;

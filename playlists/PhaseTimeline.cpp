@@ -23,6 +23,19 @@ Millis final_fade(const config::Protocol& protocol, const config::Room& room) {
   return std::max(protocol.end_fade, room.audio.ramps.volume);
 }
 
+std::vector<ReminderCue> reminder_cues(const config::Protocol& protocol, Millis session_end, Millis monitoring_end,
+                                       Millis start_at) {
+  std::vector<ReminderCue> cues;
+  for (const auto& r : protocol.reminders) {
+    Millis anchor{0};
+    if (r.anchor == config::ReminderAnchor::SessionEnd) anchor = session_end;
+    if (r.anchor == config::ReminderAnchor::MonitoringEnd) anchor = monitoring_end;
+    cues.push_back({r.id, r.text, std::max(anchor + r.offset, start_at), r.repeat});
+  }
+  std::stable_sort(cues.begin(), cues.end(), [](const auto& a, const auto& b) { return a.due < b.due; });
+  return cues;
+}
+
 PhaseTimeline phase_timeline(const config::Protocol& protocol, const std::vector<Millis>& boosters,
                              Millis final_fade) {
   PhaseTimeline t;

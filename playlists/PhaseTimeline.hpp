@@ -39,6 +39,14 @@ struct PhaseTimeline {
 /** The length of the music's final fade in a room: the protocol's, at least the volume ramp. */
 [[nodiscard]] Millis final_fade(const config::Protocol& protocol, const config::Room& room);
 
+/**
+ * Each of the protocol's reminders on a timeline that ends at `session_end`, with
+ * monitoring ending at `monitoring_end`, by due time; a reminder whose time passed
+ * before `start_at` (the session started late) is due at `start_at`.
+ */
+[[nodiscard]] std::vector<ReminderCue> reminder_cues(const config::Protocol& protocol, Millis session_end,
+                                                     Millis monitoring_end, Millis start_at);
+
 /** The timeline after applying `boosters` (dose times, ascending) under the protocol's rule. */
 [[nodiscard]] PhaseTimeline phase_timeline(const config::Protocol& protocol, const std::vector<Millis>& boosters,
                                            Millis final_fade);

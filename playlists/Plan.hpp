@@ -32,6 +32,8 @@ struct SessionEvent {
   Millis at{0};
   /** Volume: the new master volume, dB. */
   double volume_db = 0.0;
+
+  friend bool operator==(const SessionEvent&, const SessionEvent&) = default;
 };
 
 [[nodiscard]] const char* to_string(SessionEvent::Kind kind) noexcept;
@@ -62,6 +64,8 @@ struct Fade {
   Millis at{0};
   Millis length{0};
   FadeShape shape = FadeShape::EqualPower;
+
+  friend bool operator==(const Fade&, const Fade&) = default;
 };
 
 /** One uninterrupted stretch of one entry's audio (or planned silence). */
@@ -104,6 +108,8 @@ struct Segment {
   double level_db = 0.0;
   /** The entry's own gain correction, dB (on top of loudness normalisation). */
   double gain_db = 0.0;
+
+  friend bool operator==(const Segment&, const Segment&) = default;
 };
 
 /**
@@ -119,6 +125,8 @@ struct MasterCue {
   /** volume_db plus the talk duck when talk is on. */
   double target_db = 0.0;
   Millis ramp{0};
+
+  friend bool operator==(const MasterCue&, const MasterCue&) = default;
 };
 
 struct LightCue {
@@ -132,6 +140,8 @@ struct LightCue {
   std::optional<int> color_temp_k;
   /** Time to reach the scene from `at`; 0 = at once. */
   Millis fade{0};
+
+  friend bool operator==(const LightCue&, const LightCue&) = default;
 };
 
 struct ReminderCue {
@@ -139,12 +149,16 @@ struct ReminderCue {
   std::string text;
   Millis due{0};
   std::optional<Millis> repeat;
+
+  friend bool operator==(const ReminderCue&, const ReminderCue&) = default;
 };
 
 /** "N minutes left" before the end of the last phase. */
 struct NoticeCue {
   Millis at{0};
   Millis remaining{0};
+
+  friend bool operator==(const NoticeCue&, const NoticeCue&) = default;
 };
 
 struct PhaseSpan {
@@ -156,6 +170,8 @@ struct PhaseSpan {
   double volume_db = 0.0;
   std::string light_scene;
   bool lyrics_allowed = false;
+
+  friend bool operator==(const PhaseSpan&, const PhaseSpan&) = default;
 };
 
 /** Something a clinic should know about the plan (check prints these). */
@@ -167,6 +183,8 @@ struct Flag {
   config::SourceMark where;
   /** The phase concerned, when there is one. */
   std::string phase;
+
+  friend bool operator==(const Flag&, const Flag&) = default;
 };
 
 struct Plan {
@@ -198,6 +216,8 @@ struct Plan {
   [[nodiscard]] const Segment* segment_at(Millis t) const noexcept;
   /** The master cue in force at t (the last at or before t), or nullptr. */
   [[nodiscard]] const MasterCue* master_at(Millis t) const noexcept;
+
+  friend bool operator==(const Plan&, const Plan&) = default;
 };
 
 [[nodiscard]] Plan make_plan(const PlanInput& input);

@@ -461,9 +461,12 @@ void Planner::flag(Flag::Kind kind, Millis at, std::string message, config::Sour
 
 void Planner::add_master_cues() {
   const auto& audio = room_.audio;
+  // The therapist's volume lives within the room's range; a client's limit is a
+  // ceiling on what that client hears (plan_.cap_db), applied once by the mixer
+  // on the final level, never a lower master volume.
   MasterCue cue;
   cue.at = in_.start_at;
-  cue.volume_db = std::min(audio.default_volume_db, plan_.cap_db);
+  cue.volume_db = std::clamp(audio.default_volume_db, kLowestVolumeDb, audio.max_volume_db);
   cue.target_db = cue.volume_db;
   plan_.master.push_back(cue);
   for (const auto& e : in_.events) {
@@ -472,7 +475,7 @@ void Planner::add_master_cues() {
     MasterCue next = plan_.master.back();
     next.at = e.at;
     if (e.kind == Kind::Volume) {
-      next.volume_db = std::clamp(e.volume_db, kLowestVolumeDb, plan_.cap_db);
+      next.volume_db = std::clamp(e.volume_db, kLowestVolumeDb, audio.max_volume_db);
       next.ramp = audio.ramps.volume;
     } else {
       next.talk = e.kind == Kind::TalkOn;
@@ -530,15 +533,7 @@ void Planner::add_light_cues() {
 }
 
 void Planner::add_reminders_and_notices() {
-  for (const auto& r : protocol_.reminders) {
-    Millis anchor{0};
-    if (r.anchor == config::ReminderAnchor::SessionEnd) anchor = plan_.session_end;
-    if (r.anchor == config::ReminderAnchor::MonitoringEnd) anchor = plan_.monitoring_end;
-    // A reminder whose time passed before the session started is due at once.
-    plan_.reminders.push_back({r.id, r.text, std::max(anchor + r.offset, in_.start_at), r.repeat});
-  }
-  std::stable_sort(plan_.reminders.begin(), plan_.reminders.end(),
-                   [](const auto& a, const auto& b) { return a.due < b.due; });
+  plan_.reminders = reminder_cues(protocol_, plan_.session_end, plan_.monitoring_end, in_.start_at);
 
   const Millis until = plan_.stopped_at.value_or(Millis::max());
   for (const Millis left : protocol_.minutes_left) {

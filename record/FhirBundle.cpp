@@ -2,6 +2,8 @@
 
 #include "config/Duration.hpp"
 #include "record/RecordHash.hpp"
+#include "record/RecordHappened.hpp"
+#include "session/EventCodec.hpp"
 
 #include <algorithm>
 #include <map>
@@ -28,22 +30,6 @@ std::string instant(const std::string& iso) {
   return t ? config::format_instant(*t) : std::string();
 }
 
-json object_payload(const RecordEvent& e) {
-  auto p = json::parse(e.payload, nullptr, false);
-  return p.is_object() ? p : json::object();
-}
-
-std::string string_field(const json& p, const char* key) {
-  const auto it = p.find(key);
-  return it != p.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<double> number_field(const json& p, const char* key) {
-  const auto it = p.find(key);
-  if (it == p.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
 json quantity(double value, const char* unit, const char* code) {
   return {{"value", value}, {"unit", unit}, {"system", kUcum}, {"code", code}};
 }
@@ -52,22 +38,17 @@ json loinc(const char* code, const char* display) {
   return {{"coding", json::array({{{"system", kLoinc}, {"code", code}, {"display", display}}})}, {"text", display}};
 }
 
-/** What the session's setup events say. */
+/** One stored event with its typed content. */
+struct Item {
+  const RecordEvent* row;
+  session::Happened event;
+};
+
+/** What the session's events say about the session as a whole. */
 struct SessionFacts {
   std::vector<std::string> clients;
-  /** Per client: dose_at and dose_mg from session_started. */
-  std::map<std::string, json> started_dose;
-  std::string route;
-  std::string protocol;
-  std::string start;
-  std::string end;
+  std::string route, protocol, medication, start, end, end_reason, room_device;
   bool finished = false;
-  std::string end_reason;
-  std::string room_device;
-  /** Medication named by any dose event (for boosters and start-derived doses). */
-  std::string medication;
-  bool has_booster_doses = false;
-  std::set<std::string> clients_with_initial_dose;
 };
 
 void add_client(SessionFacts& f, const std::string& client) {
@@ -75,42 +56,30 @@ void add_client(SessionFacts& f, const std::string& client) {
     f.clients.push_back(client);
 }
 
-SessionFacts gather(const std::vector<RecordEvent>& events, const FhirOptions& options) {
+SessionFacts gather(const std::vector<Item>& items, const FhirOptions& options) {
   SessionFacts f;
   f.room_device = options.room_device;
-  for (const auto& e : events) {
-    const json p = object_payload(e);
+  for (const auto& item : items) {
+    const RecordEvent& e = *item.row;
     if (f.room_device.empty() && e.actor_role == "system") f.room_device = e.actor_device;
-    if (e.type == "session_preloaded" || e.type == "session_started") {
-      if (!string_field(p, "route").empty()) f.route = string_field(p, "route");
-      if (!string_field(p, "protocol").empty()) f.protocol = string_field(p, "protocol");
-      for (const auto& c : p.value("clients", json::array())) {
-        if (c.is_string()) add_client(f, c.get<std::string>());
-        if (c.is_object() && c.contains("client") && c["client"].is_string()) {
-          add_client(f, c["client"].get<std::string>());
-          f.started_dose[c["client"].get<std::string>()] = c;
-        }
-      }
-      if (e.type == "session_started") f.start = e.utc;
-    } else if (e.type == "dose" || e.type == "vitals") {
-      add_client(f, string_field(p, "client"));
-      if (e.type == "dose") {
-        if (f.medication.empty()) f.medication = string_field(p, "medication");
-        if (p.value("booster", false))
-          f.has_booster_doses = true;
-        else
-          f.clients_with_initial_dose.insert(string_field(p, "client"));
-      }
-    } else if (e.type == "session_ended") {
+    if (const auto* p = std::get_if<session::SessionPreloaded>(&item.event.event)) {
+      f.route = p->route;
+      f.protocol = p->protocol;
+      f.medication = p->medication;
+      for (const auto& c : p->clients) add_client(f, c);
+    } else if (const auto* s = std::get_if<session::SessionStarted>(&item.event.event)) {
+      f.start = e.utc;
+      for (const auto& c : s->clients) add_client(f, c);
+    } else if (const auto* end = std::get_if<session::SessionEnded>(&item.event.event)) {
       f.finished = true;
-      f.end_reason = string_field(p, "reason");
+      f.end_reason = end->reason;
       f.end = e.utc;
-    } else if (e.type == "monitoring_ended") {
+    } else if (std::holds_alternative<session::MonitoringEnded>(item.event.event)) {
       f.finished = true;
       f.end = e.utc;
     }
   }
-  if (f.start.empty() && !events.empty()) f.start = events.front().utc;
+  if (f.start.empty() && !items.empty()) f.start = items.front().row->utc;
   if (f.room_device.empty()) f.room_device = "stillroom";
   return f;
 }
@@ -121,27 +90,23 @@ json period(const SessionFacts& f) {
   return p;
 }
 
-json medication_concept(const std::string& medication) {
-  return {{"text", medication.empty() ? std::string("medication not recorded") : medication}};
-}
-
 class BundleBuilder {
  public:
-  BundleBuilder(std::string session, const std::vector<RecordEvent>& events, SessionFacts facts)
-      : session_(std::move(session)), events_(events), f_(std::move(facts)) {}
+  BundleBuilder(std::string session, const std::vector<Item>& items, SessionFacts facts)
+      : session_(std::move(session)), items_(items), f_(std::move(facts)) {}
 
   json build() {
     add_device(f_.room_device, "system", true);
-    for (const auto& e : events_)
-      if (e.actor_role != "system") add_device(e.actor_device, e.actor_role, false);
+    for (const auto& item : items_)
+      if (item.row->actor_role != "system") add_device(item.row->actor_device, item.row->actor_role, false);
     for (const auto& client : f_.clients) add_client_resources(client);
-    for (const auto& e : events_) add_event_resources(e);
+    for (const auto& item : items_) add_event_resources(item);
     json bundle = {{"resourceType", "Bundle"},
                    {"id", id("bundle")},
                    {"identifier", {{"system", "urn:stillroom:session"}, {"value", session_}}},
                    {"type", "collection"},
                    {"entry", entries_}};
-    if (!events_.empty()) bundle["timestamp"] = instant(events_.back().utc);
+    if (!items_.empty()) bundle["timestamp"] = instant(items_.back().row->utc);
     return bundle;
   }
 
@@ -192,44 +157,34 @@ class BundleBuilder {
                       {"performedPeriod", period(f_)}};
     if (!f_.protocol.empty()) procedure["note"] = json::array({{{"text", "protocol " + f_.protocol}}});
     add(id("procedure/" + client), std::move(procedure));
-
-    // The initial dose comes from the client's dose event; session_started stands in when there is none.
-    if (!f_.clients_with_initial_dose.count(client) && f_.started_dose.count(client)) {
-      const json& d = f_.started_dose.at(client);
-      const std::string at = d.contains("dose_at") && d["dose_at"].is_string() ? d["dose_at"].get<std::string>() : "";
-      if (!instant(at).empty())
-        add_administration(id("dose-at-start/" + client), client, instant(at), number_field(d, "dose_mg"), f_.route,
-                           f_.medication, false);
-    }
   }
 
-  void add_administration(const std::string& uuid, const std::string& client, const std::string& when,
-                          std::optional<double> dose_mg, const std::string& route, const std::string& medication,
-                          bool booster) {
+  void add_administration(const Item& item, const session::DoseGiven& d) {
+    if (!patients_.count(d.client)) return;
     json dosage = json::object();
-    if (booster) dosage["text"] = "booster dose";
-    if (const auto coding = snomed_route(route)) {
+    if (d.booster) dosage["text"] = "booster dose";
+    if (const auto coding = snomed_route(d.route)) {
       dosage["route"] = {{"coding", json::array({{{"system", kSnomed}, {"code", coding->code}, {"display", coding->display}}})},
-                         {"text", route}};
-    } else if (!route.empty()) {
-      dosage["route"] = {{"text", route}};
+                         {"text", d.route}};
+    } else if (!d.route.empty()) {
+      dosage["route"] = {{"text", d.route}};
     }
-    if (dose_mg) dosage["dose"] = quantity(*dose_mg, "mg", "mg");
+    if (d.unit == "mg") dosage["dose"] = quantity(d.amount, "mg", "mg");
+    json medication = {{"text", d.medication}};
     json resource = {{"resourceType", "MedicationAdministration"},
                      {"status", "completed"},
-                     {"medicationCodeableConcept", medication_concept(medication)},
-                     {"subject", reference(patients_.at(client))},
-                     {"context", reference(encounters_.at(client))},
-                     {"effectiveDateTime", when}};
-    if (!dosage.empty()) resource["dosage"] = std::move(dosage);
-    add(uuid, std::move(resource));
-  }
-
-  /** The client an event is about: named in the payload, or the session's only client. */
-  std::string client_of(const json& p) const {
-    const std::string named = string_field(p, "client");
-    if (!named.empty()) return patients_.count(named) ? named : std::string();
-    return f_.clients.size() == 1 ? f_.clients.front() : std::string();
+                     {"medicationCodeableConcept", medication},
+                     {"subject", reference(patients_.at(d.client))},
+                     {"context", reference(encounters_.at(d.client))},
+                     {"effectiveDateTime", config::format_instant(d.given_at)},
+                     {"dosage", dosage}};
+    // Who confirmed it was given; who entered the amount is noted.
+    if (devices_.count(item.row->actor_device))
+      resource["performer"] = json::array({{{"actor", reference(devices_.at(item.row->actor_device))}}});
+    json notes = json::array({{{"text", "entered by " + d.entered_by}}});
+    if (d.lot) notes.push_back({{"text", "lot " + *d.lot}});
+    resource["note"] = notes;
+    add(id("dose/" + item.row->event_id), std::move(resource));
   }
 
   void add_observation(const std::string& uuid, const RecordEvent& e, const std::string& client, json fields) {
@@ -240,39 +195,33 @@ class BundleBuilder {
                                                                            "observation-category"},
                                                                           {"code", "vital-signs"},
                                                                           {"display", "Vital Signs"}}})}}})},
+                     {"subject", reference(patients_.at(client))},
+                     {"encounter", reference(encounters_.at(client))},
                      {"effectiveDateTime", instant(e.utc)}};
-    if (!client.empty()) {
-      resource["subject"] = reference(patients_.at(client));
-      resource["encounter"] = reference(encounters_.at(client));
-    } else {
-      resource["note"] = json::array({{{"text", "the client was not named in a group session"}}});
-    }
     resource.update(fields);
     add(uuid, std::move(resource));
   }
 
-  void add_vitals(const RecordEvent& e, const json& p) {
-    const std::string client = client_of(p);
-    const auto sys = number_field(p, "bp_sys");
-    const auto dia = number_field(p, "bp_dia");
-    if (sys && dia)
-      add_observation(id("vitals-bp/" + e.event_id), e, client,
-                      {{"code", loinc("85354-9", "Blood pressure panel with all children optional")},
-                       {"component",
-                        json::array({{{"code", loinc("8480-6", "Systolic blood pressure")},
-                                      {"valueQuantity", quantity(*sys, "mmHg", "mm[Hg]")}},
-                                     {{"code", loinc("8462-4", "Diastolic blood pressure")},
-                                      {"valueQuantity", quantity(*dia, "mmHg", "mm[Hg]")}}})}});
-    if (const auto hr = number_field(p, "hr"))
-      add_observation(id("vitals-hr/" + e.event_id), e, client,
-                      {{"code", loinc("8867-4", "Heart rate")}, {"valueQuantity", quantity(*hr, "/min", "/min")}});
-    if (const auto spo2 = number_field(p, "spo2"))
-      add_observation(id("vitals-spo2/" + e.event_id), e, client,
+  void add_vitals(const RecordEvent& e, const session::VitalsTaken& v) {
+    if (!patients_.count(v.client)) return;
+    add_observation(id("vitals-bp/" + e.event_id), e, v.client,
+                    {{"code", loinc("85354-9", "Blood pressure panel with all children optional")},
+                     {"component",
+                      json::array({{{"code", loinc("8480-6", "Systolic blood pressure")},
+                                    {"valueQuantity", quantity(static_cast<double>(v.bp_sys), "mmHg", "mm[Hg]")}},
+                                   {{"code", loinc("8462-4", "Diastolic blood pressure")},
+                                    {"valueQuantity", quantity(static_cast<double>(v.bp_dia), "mmHg", "mm[Hg]")}}})}});
+    if (v.hr)
+      add_observation(id("vitals-hr/" + e.event_id), e, v.client,
+                      {{"code", loinc("8867-4", "Heart rate")},
+                       {"valueQuantity", quantity(static_cast<double>(*v.hr), "/min", "/min")}});
+    if (v.spo2)
+      add_observation(id("vitals-spo2/" + e.event_id), e, v.client,
                       {{"code", loinc("59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry")},
-                       {"valueQuantity", quantity(*spo2, "%", "%")}});
+                       {"valueQuantity", quantity(static_cast<double>(*v.spo2), "%", "%")}});
   }
 
-  void add_audit(const RecordEvent& e, const json& p, const std::string& action_text, bool failure) {
+  void add_audit(const RecordEvent& e, const std::string& action_text, const std::string& failure) {
     const bool system = e.actor_role == "system";
     json agent = {{"who", reference(devices_.count(e.actor_device) ? devices_.at(e.actor_device)
                                                                    : devices_.at(f_.room_device))},
@@ -288,7 +237,7 @@ class BundleBuilder {
         {"subtype", json::array({{{"system", "urn:stillroom:event-type"}, {"code", e.type}, {"display", action_text}}})},
         {"action", "E"},
         {"recorded", instant(e.utc)},
-        {"outcome", failure ? "4" : "0"},
+        {"outcome", failure.empty() ? "0" : "4"},
         {"agent", json::array({agent})},
         {"source",
          {{"site", f_.room_device},
@@ -296,44 +245,35 @@ class BundleBuilder {
           {"type", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/security-source-type"},
                                  {"code", "4"},
                                  {"display", "Application Server"}}})}}}};
-    if (failure) resource["outcomeDesc"] = string_field(p, "error");
+    if (!failure.empty()) resource["outcomeDesc"] = failure;
     if (!entity.empty()) resource["entity"] = std::move(entity);
     add(id("audit/" + e.event_id), std::move(resource));
   }
 
-  void add_event_resources(const RecordEvent& e) {
-    const json p = object_payload(e);
-    if (e.type == "dose") {
-      const std::string client = client_of(p);
-      if (client.empty()) return;
-      const std::string at = instant(string_field(p, "at"));
-      add_administration(id("dose/" + e.event_id), client, at.empty() ? instant(e.utc) : at,
-                         number_field(p, "dose_mg"), string_field(p, "route"), string_field(p, "medication"),
-                         p.value("booster", false));
-    } else if (e.type == "booster") {
-      // Group sessions record boosters as dose events naming the client; a bare booster maps to the only client.
-      if (f_.has_booster_doses || f_.clients.size() != 1) return;
-      add_administration(id("booster/" + e.event_id), f_.clients.front(), instant(e.utc), number_field(p, "dose_mg"),
-                         f_.route, f_.medication, true);
-    } else if (e.type == "vitals") {
-      add_vitals(e, p);
-    } else if (e.type == "paused") {
-      add_audit(e, p, "music paused", false);
-    } else if (e.type == "resumed") {
-      add_audit(e, p, "music resumed", false);
-    } else if (e.type == "talk") {
-      add_audit(e, p, p.value("on", false) ? "talk mode on" : "talk mode off", false);
-    } else if (e.type == "session_ended" && string_field(p, "reason") == "stop") {
-      add_audit(e, p, "session stopped", false);
-    } else if (e.type == "emergency") {
-      add_audit(e, p, "emergency", false);
-    } else if (e.type == "command_refused") {
-      add_audit(e, p, "command " + string_field(p, "cmd") + " refused", true);
+  void add_event_resources(const Item& item) {
+    const RecordEvent& e = *item.row;
+    const auto& ev = item.event.event;
+    if (const auto* d = std::get_if<session::DoseGiven>(&ev)) {
+      add_administration(item, *d);
+    } else if (const auto* v = std::get_if<session::VitalsTaken>(&ev)) {
+      add_vitals(e, *v);
+    } else if (std::holds_alternative<session::Paused>(ev)) {
+      add_audit(e, "music paused", {});
+    } else if (std::holds_alternative<session::Resumed>(ev)) {
+      add_audit(e, "music resumed", {});
+    } else if (const auto* t = std::get_if<session::TalkChanged>(&ev)) {
+      add_audit(e, t->on ? "talk mode on" : "talk mode off", {});
+    } else if (const auto* end = std::get_if<session::SessionEnded>(&ev); end && end->reason == "stop") {
+      add_audit(e, "session stopped", {});
+    } else if (std::holds_alternative<session::EmergencyRaised>(ev)) {
+      add_audit(e, "emergency", {});
+    } else if (const auto* r = std::get_if<session::CommandRefused>(&ev)) {
+      add_audit(e, "command " + r->cmd + " refused", r->error);
     }
   }
 
   std::string session_;
-  const std::vector<RecordEvent>& events_;
+  const std::vector<Item>& items_;
   SessionFacts f_;
   json entries_ = json::array();
   std::map<std::string, std::string> devices_;
@@ -353,7 +293,15 @@ std::optional<FhirCoding> snomed_route(const std::string& route) {
 }
 
 json make_fhir_bundle(const std::string& session, const std::vector<RecordEvent>& events, const FhirOptions& options) {
-  return BundleBuilder(session, events, gather(events, options)).build();
+  std::vector<Item> items;
+  for (const auto& e : events) {
+    try {
+      items.push_back({&e, to_happened(e)});
+    } catch (const session::EventError&) {
+      // An event the vocabulary cannot read contributes nothing (verify names it).
+    }
+  }
+  return BundleBuilder(session, items, gather(items, options)).build();
 }
 
 }  // namespace stillroom::record

@@ -6,6 +6,7 @@
 #include "record/RecordHash.hpp"
 #include "record/RecordSchema.hpp"
 #include "record/RecordVocabulary.hpp"
+#include "session/EventCodec.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,6 +21,7 @@ struct Record::Statements {
   RecordStatement newest;
   RecordStatement issued;
   RecordStatement insert;
+  RecordStatement answer;
 
   explicit Statements(RecordDatabase& db)
       : begin(db.prepare("BEGIN IMMEDIATE", true)),
@@ -28,7 +30,8 @@ struct Record::Statements {
         issued(db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'", true)),
         insert(db.prepare(std::string("INSERT INTO events (") + kEventColumns +
                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                          true)) {}
+                          true)),
+        answer(db.prepare("INSERT OR IGNORE INTO answered (device, id, reply, utc) VALUES (?1, ?2, ?3, ?4)", true)) {}
 };
 
 namespace {
@@ -94,14 +97,11 @@ void Record::open() {
     if (unannounced_replacement_) {
       const RecordReplacement& r = *unannounced_replacement_;
       EventDraft draft;
-      draft.type = "record_replaced";
+      draft.type = std::string(session::RecordReplaced::kType);
       draft.actor = {options_.device, "system"};
-      draft.payload = {{"old_file", r.preserved_as.string()},
-                       {"reason", r.reason},
-                       {"last_good_seq", r.last_good_seq},
-                       {"last_good_hash", r.last_good_hash}};
+      draft.payload = session::encode(session::RecordReplaced{r.preserved_as.string(), r.reason, r.last_good_hash, r.last_good_seq});
       validate_draft(draft, true);
-      write(draft);
+      write({draft}, std::nullopt);
       unannounced_replacement_.reset();
     }
   } catch (const RecordError& error) {
@@ -181,6 +181,7 @@ void Record::configure(RecordDatabase& db) {
                                                  mode + ")");
   db.exec(options_.sync == RecordOptions::Sync::Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   if (schema_state(db) == SchemaState::Empty) create_schema(db);
+  else upgrade_schema(db);
   restrict_record_modes(path_);  // -wal and -shm exist from here on
 }
 
@@ -213,10 +214,16 @@ auto Record::guarded(Work&& work) {
 
 RecordEvent Record::append(const EventDraft& draft) {
   validate_draft(draft);
-  return write(draft);
+  return write({draft}, std::nullopt).back();
 }
 
-RecordEvent Record::write(const EventDraft& draft) {
+std::vector<RecordEvent> Record::append(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer) {
+  for (const auto& draft : drafts) validate_draft(draft);
+  if (drafts.empty() && !answer) return {};
+  return write(drafts, answer);
+}
+
+std::vector<RecordEvent> Record::write(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer) {
   return guarded([&](RecordDatabase&) {
     Statements& s = *statements_;
     run(s.begin);
@@ -233,34 +240,46 @@ RecordEvent Record::write(const EventDraft& draft) {
     s.issued.reset();
     std::int64_t seq = std::max(previous.seq, issued) + 1;
 
-    // Read the clock under the write lock, so seq order and this process's time order agree.
-    const session::ClockReading reading = clock_.now();
-    const std::string boot_id = clock_.boot_id();
-    if (previous.seq > 0) {
-      if (const auto step = detect_clock_step(previous, reading, boot_id, options_.step_tolerance)) {
-        EventDraft stepped;
-        stepped.session = draft.session;
-        stepped.type = "clock_stepped";
-        stepped.actor = {options_.device, "system"};
-        stepped.payload = {{"step_ms", step->step_ms},
-                           {"old_utc", config::format_instant(step->expected)},
-                           {"new_utc", config::format_instant(reading.wall)},
-                           {"previous_seq", previous.seq},
-                           {"previous_utc", previous.utc},
-                           {"elapsed_ms", step->elapsed_ms},
-                           {"synced", reading.synced}};
-        const RecordEvent marker = insert(stepped, reading, boot_id, seq, prev_hash);
-        run(s.commit);
-        notify(marker);
-        run(s.begin);
-        prev_hash = marker.hash;
-        ++seq;
+    std::vector<RecordEvent> written;
+    for (const auto& draft : drafts) {
+      // The time it happened; one the caller did not give is read under the write lock, so seq order and
+      // this process's time order agree.
+      const session::Stamp at = draft.at ? *draft.at : clock_.stamp();
+      if (previous.seq > 0) {
+        if (const auto step = detect_clock_step(previous, at.reading, at.boot_id, options_.step_tolerance)) {
+          session::ClockStepped stepped{step->step_ms, previous.seq, step->elapsed_ms, config::format_instant(step->expected),
+                                        config::format_instant(at.reading.wall), previous.utc, at.reading.synced};
+          EventDraft marker{draft.session, std::string(session::ClockStepped::kType), {options_.device, "system"},
+                            session::encode(stepped), at};
+          written.push_back(insert(marker, at.reading, at.boot_id, seq++, prev_hash));
+          prev_hash = written.back().hash;
+        }
       }
+      written.push_back(insert(draft, at.reading, at.boot_id, seq++, prev_hash));
+      const RecordEvent& e = written.back();
+      prev_hash = e.hash;
+      previous = {e.seq, e.utc, e.monotonic_ns, e.boot_id};
     }
-    const RecordEvent event = insert(draft, reading, boot_id, seq, prev_hash);
+    if (answer) {
+      RecordStatement& store = s.answer;
+      store.reset();
+      store.bind(1, answer->device).bind(2, answer->id).bind(3, answer->reply).bind(4, answer->utc);
+      store.step();
+      store.reset();
+    }
     run(s.commit);
-    notify(event);
-    return event;
+    for (const auto& e : written) notify(e);
+    return written;
+  });
+}
+
+std::vector<Answer> Record::answers_since(const std::string& since) {
+  return guarded([&](RecordDatabase& db) {
+    auto query = db.prepare("SELECT device, id, reply, utc FROM answered WHERE utc >= ?1 ORDER BY utc");
+    query.bind(1, since);
+    std::vector<Answer> out;
+    while (query.step()) out.push_back({query.column_text(0), query.column_text(1), query.column_text(2), query.column_text(3)});
+    return out;
   });
 }
 

@@ -75,6 +75,16 @@ struct RecordDurability {
   int busy_timeout_ms = 0;
 };
 
+/** The first reply to a command, stored in the same transaction as the events it caused. */
+struct Answer {
+  std::string device;
+  std::string id;
+  /** The reply as sent (JSON text). */
+  std::string reply;
+  /** When it was answered (ISO 8601 UTC). */
+  std::string utc;
+};
+
 class Record {
  public:
   /** Called after every committed event (including clock_stepped and record_replaced). */
@@ -99,6 +109,13 @@ class Record {
    * previous event is recorded first as clock_stepped.
    */
   RecordEvent append(const EventDraft& draft);
+  /**
+   * Stores `drafts` and, when given, the answer to the command that caused them,
+   * in one transaction: all or nothing. Same rules and errors as append().
+   */
+  std::vector<RecordEvent> append(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer = std::nullopt);
+  /** Answers stored at or after `since` (ISO 8601 UTC compares as text), oldest first. */
+  [[nodiscard]] std::vector<Answer> answers_since(const std::string& since);
 
   /** (seq, hash) of the newest event, nullopt when the record is empty. */
   [[nodiscard]] std::optional<Checkpoint> checkpoint();
@@ -141,8 +158,8 @@ class Record {
   /** Runs `work` on the connection; a storage failure drops the connection and is rethrown. */
   template <typename Work>
   auto guarded(Work&& work);
-  /** One BEGIN IMMEDIATE ... COMMIT per event; clock_stepped first when the wall clock jumped. */
-  RecordEvent write(const EventDraft& draft);
+  /** One BEGIN IMMEDIATE ... COMMIT for the drafts (and answer); clock_stepped first when the wall clock jumped. */
+  std::vector<RecordEvent> write(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer);
   /** Inserts one event inside the open transaction and returns it. */
   RecordEvent insert(const EventDraft& draft, const session::ClockReading& reading, const std::string& boot_id,
                      std::int64_t seq, const std::string& prev_hash);

@@ -4,20 +4,19 @@
 // file is its reference implementation. Pure functions; any thread.
 #pragma once
 
+#include "session/Clock.hpp"
+#include "session/Happened.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace stillroom::record {
 
 /** Who did it: the device the command came from and its role ("system" for the controller itself). */
-struct RecordActor {
-  /** Device id (its MQTT user name), or the room box's own id for system events. */
-  std::string device;
-  /** Role of that device in the room configuration, or "system". */
-  std::string role;
-};
+using RecordActor = session::Actor;
 
 /** What the caller asks to record; the record adds sequence, ids, times and hashes. */
 struct EventDraft {
@@ -28,6 +27,8 @@ struct EventDraft {
   RecordActor actor;
   /** A JSON object; stored in canonical form (compact, keys sorted). */
   nlohmann::json payload = nlohmann::json::object();
+  /** When it happened on this box; absent: when the record writes it. */
+  std::optional<session::Stamp> at;
 };
 
 /** One stored event, exactly as in the database. */
@@ -38,13 +39,13 @@ struct RecordEvent {
   std::string event_id;
   /** Session id, "" outside a session. */
   std::string session;
-  /** Wall clock at recording, ISO 8601 UTC with milliseconds ("2026-01-01T00:00:00.000Z"); may be wrong when unsynced. */
+  /** Wall clock when it happened, ISO 8601 UTC with milliseconds ("2026-01-01T00:00:00.000Z"); may be wrong when unsynced. */
   std::string utc;
-  /** Monotonic clock at recording, ns since boot. */
+  /** Monotonic clock when it happened, ns since boot. */
   std::int64_t monotonic_ns = 0;
   /** Boot the monotonic time belongs to. */
   std::string boot_id;
-  /** The wall clock was synchronised (NTP/RTC) when the event was recorded. */
+  /** The wall clock was synchronised (NTP/RTC) when it happened. */
   bool clock_synced = false;
   std::string type;
   std::string actor_device;

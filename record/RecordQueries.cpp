@@ -1,6 +1,7 @@
 #include "record/RecordQueries.hpp"
 
 #include "record/RecordSchema.hpp"
+#include "session/Event.hpp"
 
 #include <limits>
 
@@ -9,17 +10,33 @@ namespace {
 
 std::string select_events(const std::string& tail) { return std::string("SELECT ") + kEventColumns + " FROM events " + tail; }
 
+using namespace session;
+
+std::string quoted(std::string_view type) { return "'" + std::string(type) + "'"; }
+
+/** The events that say where a session stands, newest wins. */
+const std::string& state_types() {
+  static const std::string list = [] {
+    std::string out;
+    for (const auto type : {SessionPreloaded::kType, SessionStarted::kType, Paused::kType, Resumed::kType,
+                            EmergencyRaised::kType, SessionEnded::kType, MonitoringEnded::kType, Cleared::kType})
+      out += (out.empty() ? "" : ", ") + quoted(type);
+    return out;
+  }();
+  return list;
+}
+
 std::string state_of(const std::string& type, const nlohmann::json& payload) {
-  if (type == "session_preloaded") return "preloaded";
-  if (type == "session_started" || type == "resumed") return "running";
-  if (type == "paused") return "paused";
-  if (type == "emergency") return "emergency";
-  if (type == "session_ended") {
+  if (type == SessionPreloaded::kType) return "preloaded";
+  if (type == SessionStarted::kType || type == Resumed::kType) return "running";
+  if (type == Paused::kType) return "paused";
+  if (type == EmergencyRaised::kType) return "emergency";
+  if (type == SessionEnded::kType) {
     const auto reason = payload.find("reason");
     return "ended:" + (reason != payload.end() && reason->is_string() ? reason->get<std::string>() : "unknown");
   }
-  if (type == "monitoring_ended") return "monitoring_ended";
-  if (type == "cleared") return "cleared";
+  if (type == MonitoringEnded::kType) return "monitoring_ended";
+  if (type == Cleared::kType) return "cleared";
   return "unknown";
 }
 
@@ -96,12 +113,11 @@ std::vector<SessionSummary> query_sessions(RecordDatabase& db) {
     }
   }
   auto utc_at = db.prepare("SELECT utc FROM events WHERE seq = ?1");
-  auto setup = db.prepare(
-      "SELECT type, payload FROM events WHERE session = ?1 AND type IN ('session_started', 'session_preloaded') "
-      "ORDER BY type = 'session_started' DESC, seq DESC LIMIT 1");
-  auto last_state = db.prepare(
-      "SELECT type, payload FROM events WHERE session = ?1 AND type IN ('session_preloaded', 'session_started', "
-      "'paused', 'resumed', 'emergency', 'session_ended', 'monitoring_ended', 'cleared') ORDER BY seq DESC LIMIT 1");
+  auto setup = db.prepare("SELECT type, payload FROM events WHERE session = ?1 AND type IN (" +
+                          quoted(SessionStarted::kType) + ", " + quoted(SessionPreloaded::kType) + ") ORDER BY type = " +
+                          quoted(SessionStarted::kType) + " DESC, seq DESC LIMIT 1");
+  auto last_state = db.prepare("SELECT type, payload FROM events WHERE session = ?1 AND type IN (" + state_types() +
+                               ") ORDER BY seq DESC LIMIT 1");
   for (auto& s : sessions) {
     utc_at.bind(1, s.first_seq);
     if (utc_at.step()) s.first_utc = utc_at.column_text(0);

@@ -38,6 +38,18 @@ CREATE TRIGGER IF NOT EXISTS outbox_no_delete BEFORE DELETE ON outbox
 BEGIN SELECT RAISE(ABORT, 'the outbox row cannot be deleted'); END;
 )sql";
 
+/** Commands answered, by device and id: a repeat gets the first reply and changes nothing. Not part of the chain. */
+constexpr const char* kAnswered = R"sql(
+CREATE TABLE IF NOT EXISTS answered (
+  device TEXT NOT NULL,
+  id     TEXT NOT NULL,
+  reply  TEXT NOT NULL,
+  utc    TEXT NOT NULL,
+  PRIMARY KEY (device, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS answered_by_time ON answered (utc);
+)sql";
+
 }  // namespace
 
 SchemaState schema_state(RecordDatabase& db) {
@@ -45,13 +57,27 @@ SchemaState schema_state(RecordDatabase& db) {
   if (tables == 0) return SchemaState::Empty;
   const auto ours = db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('events', 'outbox')");
   const auto version = db.query_int("PRAGMA user_version");
-  return ours == 2 && version == kRecordSchemaVersion ? SchemaState::Record : SchemaState::Foreign;
+  return ours == 2 && version >= 1 && version <= kRecordSchemaVersion ? SchemaState::Record : SchemaState::Foreign;
 }
 
 void create_schema(RecordDatabase& db) {
   db.exec("BEGIN IMMEDIATE");
   try {
     db.exec(kSchema);
+    db.exec(kAnswered);
+    db.exec("PRAGMA user_version = " + std::to_string(kRecordSchemaVersion));
+    db.exec("COMMIT");
+  } catch (...) {
+    db.rollback_quietly();
+    throw;
+  }
+}
+
+void upgrade_schema(RecordDatabase& db) {
+  if (db.query_int("PRAGMA user_version") >= kRecordSchemaVersion) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(kAnswered);
     db.exec("PRAGMA user_version = " + std::to_string(kRecordSchemaVersion));
     db.exec("COMMIT");
   } catch (...) {

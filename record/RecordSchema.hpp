@@ -7,8 +7,8 @@
 
 namespace stillroom::record {
 
-/** Schema version stored in PRAGMA user_version. */
-inline constexpr int kRecordSchemaVersion = 1;
+/** Schema version stored in PRAGMA user_version (1: before the table of answered commands). */
+inline constexpr int kRecordSchemaVersion = 2;
 
 /** Columns of an event row, in the order every event query selects them. */
 inline constexpr const char* kEventColumns =
@@ -26,5 +26,8 @@ enum class SchemaState {
 
 /** Creates tables, triggers and the outbox row in one transaction (no-op when present); throws RecordError. */
 void create_schema(RecordDatabase& db);
+
+/** Brings a record of an earlier schema version to this one (adds what is missing); throws RecordError. */
+void upgrade_schema(RecordDatabase& db);
 
 }  // namespace stillroom::record

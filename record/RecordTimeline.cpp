@@ -1,5 +1,9 @@
 #include "record/RecordTimeline.hpp"
 
+#include "config/Scalars.hpp"
+#include "record/RecordHappened.hpp"
+#include "session/EventCodec.hpp"
+
 #include <cstdio>
 #include <sstream>
 
@@ -7,85 +11,76 @@ namespace stillroom::record {
 namespace {
 
 using nlohmann::json;
+using namespace session;
 
-std::string text(const json& payload, const char* key) {
-  const auto it = payload.find(key);
-  if (it == payload.end() || it->is_null()) return "-";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-std::string number(const json& payload, const char* key, const char* unit) {
-  const auto it = payload.find(key);
-  if (it == payload.end() || !it->is_number()) return "";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%g%s", it->get<double>(), unit);
-  return buf;
-}
-
-std::string clock_at(const json& payload, const char* key) {
-  const auto it = payload.find(key);
-  if (it == payload.end() || !it->is_number_integer()) return "?";
-  return config::format_clock(config::Millis{it->get<std::int64_t>()});
-}
-
-std::string client_list(const json& clients) {
+std::string at(config::Millis t) { return config::format_clock(t); }
+std::string list(const std::vector<std::string>& ids) {
   std::string out;
-  if (!clients.is_array()) return out;
-  for (const auto& c : clients) {
-    const std::string id = c.is_string() ? c.get<std::string>() : (c.is_object() ? text(c, "client") : c.dump());
-    out += (out.empty() ? "" : ", ") + id;
-  }
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
   return out;
 }
+std::string or_dash(const std::optional<std::string>& s) { return s ? *s : "-"; }
+std::string mg(double amount, const std::string& unit) { return config::format_number(amount) + " " + unit; }
 
-std::string summary_of(const std::string& type, const json& p) {
-  if (type == "session_preloaded")
-    return "preloaded " + client_list(p.value("clients", json::array())) + ": protocol " + text(p, "protocol") +
-           ", playlist " + text(p, "playlist") + ", session #" + text(p, "session_number");
-  if (type == "session_started")
-    return "started " + client_list(p.value("clients", json::array())) + ": dose at " + text(p, "dose_at") + ", " +
-           text(p, "route") + ", protocol " + text(p, "protocol");
-  if (type == "dose") {
-    const std::string mg = number(p, "dose_mg", " mg");
-    return std::string(p.value("booster", false) ? "booster dose " : "dose ") + (mg.empty() ? "" : mg + " ") +
-           text(p, "medication") + " " + text(p, "route") + " to " + text(p, "client") + " at " + text(p, "at");
+/** One line per event type; the types and their fields are those of session/Event.hpp. */
+struct Summary {
+  std::string operator()(const SessionPreloaded& e) const {
+    return "preloaded " + list(e.clients) + ": protocol " + e.protocol + ", playlist " + e.playlist +
+           (e.session_number ? ", session #" + std::to_string(*e.session_number) : std::string());
   }
-  if (type == "booster") {
-    const std::string mg = number(p, "dose_mg", " mg");
-    return "booster " + (mg.empty() ? std::string() : mg + " ") + "at " + clock_at(p, "at_dose_ms") + " (" +
-           text(p, "rule") + ")";
+  std::string operator()(const DoseEntered& e) const {
+    return "dose entered for " + e.client + ": " + mg(e.amount, e.unit) + " " + e.medication + " " + e.route +
+           (e.lot ? ", lot " + *e.lot : std::string());
   }
-  if (type == "phase_changed") return "phase " + text(p, "phase") + " (#" + text(p, "index") + ")";
-  if (type == "paused" || type == "resumed") return type + " at " + clock_at(p, "at_dose_ms");
-  if (type == "talk") return p.value("on", false) ? "talk on" : "talk off";
-  if (type == "volume") return "volume " + number(p, "db", " dB");
-  if (type == "skip" || type == "alternate") return type + ": " + text(p, "from") + " -> " + text(p, "to");
-  if (type == "track_changed") return "track: " + text(p, "title") + " - " + text(p, "artist");
-  if (type == "reminder_due") return "reminder " + text(p, "reminder") + ": " + text(p, "text");
-  if (type == "reminder_acked") return "reminder " + text(p, "reminder") + " acknowledged";
-  if (type == "vitals") {
-    std::string out = "vitals";
-    if (p.contains("client")) out += " " + text(p, "client");
-    out += ": BP " + number(p, "bp_sys", "") + "/" + number(p, "bp_dia", " mmHg");
-    if (p.contains("hr")) out += ", HR " + number(p, "hr", "/min");
-    if (p.contains("spo2")) out += ", SpO2 " + number(p, "spo2", "%");
+  std::string operator()(const SessionStarted& e) const {
+    return "started " + list(e.clients) + ": dose at " + config::format_instant(e.dose_at) + ", " + e.route + ", protocol " + e.protocol;
+  }
+  std::string operator()(const DoseGiven& e) const {
+    return std::string(e.booster ? "booster dose " : "dose ") + mg(e.amount, e.unit) + " " + e.medication + " " + e.route +
+           " to " + e.client + " at " + config::format_instant(e.given_at) + (e.lot ? ", lot " + *e.lot : std::string()) +
+           " (entered by " + e.entered_by + ")";
+  }
+  std::string operator()(const BoosterGiven& e) const {
+    return "booster for " + e.client + " at " + at(e.at_dose) + " (" + e.rule + (e.moves_music ? "" : ", own clock") + ")";
+  }
+  std::string operator()(const PhaseChanged& e) const { return "phase " + e.phase + " (#" + std::to_string(e.index) + ")"; }
+  std::string operator()(const TrackChanged& e) const { return "track: " + e.title + " - " + e.artist; }
+  std::string operator()(const Paused& e) const { return "paused at " + at(e.at_dose); }
+  std::string operator()(const Resumed& e) const { return "resumed at " + at(e.at_dose); }
+  std::string operator()(const TalkChanged& e) const { return e.on ? "talk on" : "talk off"; }
+  std::string operator()(const VolumeChanged& e) const { return "volume " + config::format_number(e.db) + " dB"; }
+  std::string operator()(const Skipped& e) const {
+    return "skip: " + or_dash(e.from) + " -> " + or_dash(e.to) + (e.reason ? " (" + *e.reason + ")" : std::string());
+  }
+  std::string operator()(const Alternated& e) const { return "alternate: " + or_dash(e.from) + " -> " + or_dash(e.to); }
+  std::string operator()(const ReminderDue& e) const { return "reminder " + e.reminder + " for " + e.client + ": " + e.text; }
+  std::string operator()(const ReminderAcked& e) const { return "reminder " + e.reminder + " for " + e.client + " acknowledged"; }
+  std::string operator()(const VitalsTaken& e) const {
+    std::string out = "vitals " + e.client + ": BP " + std::to_string(e.bp_sys) + "/" + std::to_string(e.bp_dia) + " mmHg";
+    if (e.hr) out += ", HR " + std::to_string(*e.hr) + "/min";
+    if (e.spo2) out += ", SpO2 " + std::to_string(*e.spo2) + "%";
     return out;
   }
-  if (type == "fault") return "fault " + text(p, "code") + ": " + text(p, "message");
-  if (type == "fault_cleared") return "fault " + text(p, "code") + " cleared";
-  if (type == "emergency") return "EMERGENCY";
-  if (type == "session_ended") return "session ended (" + text(p, "reason") + ") at " + clock_at(p, "at_dose_ms");
-  if (type == "monitoring_ended") return "monitoring ended at " + clock_at(p, "at_dose_ms");
-  if (type == "cleared") return "room cleared";
-  if (type == "command_refused") return "refused " + text(p, "cmd") + ": " + text(p, "error");
-  if (type == "recovered") return "recovered after " + text(p, "outage_ms") + " ms outage";
-  if (type == "clock_stepped")
-    return "wall clock stepped " + text(p, "step_ms") + " ms (" + text(p, "old_utc") + " -> " + text(p, "new_utc") + ")";
-  if (type == "record_replaced")
-    return "record replaced; old file " + text(p, "old_file") + " last good seq " + text(p, "last_good_seq");
-  if (type == "checkpoint") return "checkpoint seq " + text(p, "seq") + " " + text(p, "hash").substr(0, 12);
-  return p.dump();
-}
+  std::string operator()(const EmergencyRaised&) const { return "EMERGENCY"; }
+  std::string operator()(const SessionEnded& e) const { return "session ended (" + e.reason + ") at " + at(e.at_dose); }
+  std::string operator()(const MonitoringEnded& e) const { return "monitoring of " + e.client + " ended at " + at(e.at_dose); }
+  std::string operator()(const Cleared& e) const { return "room cleared" + (e.reason ? " (" + *e.reason + ")" : std::string()); }
+  std::string operator()(const FaultRaised& e) const { return "fault " + e.code + ": " + e.message; }
+  std::string operator()(const FaultCleared& e) const { return "fault " + e.code + " cleared"; }
+  std::string operator()(const CommandRefused& e) const { return "refused " + e.cmd + " (" + e.reason + "): " + e.error; }
+  std::string operator()(const Recovered& e) const {
+    return "recovered after " + std::to_string(e.outage_ms) + " ms outage, dose clock from " + e.clock_source;
+  }
+  std::string operator()(const CheckpointTaken& e) const { return "checkpoint seq " + std::to_string(e.seq) + " " + e.hash.substr(0, 12); }
+  std::string operator()(const ClockStepped& e) const {
+    return "wall clock stepped " + std::to_string(e.step_ms) + " ms (" + e.old_utc + " -> " + e.new_utc + ")";
+  }
+  std::string operator()(const RecordReplaced& e) const {
+    return "record replaced; old file " + e.old_file + " last good seq " + std::to_string(e.last_good_seq);
+  }
+  std::string operator()(const PreloadChecking&) const { return "checking"; }
+  std::string operator()(const PreloadDropped&) const { return "check dropped"; }
+};
 
 /** The event's own dose-clock field, when it has one. */
 std::optional<config::Millis> own_dose_time(const json& p) {
@@ -105,9 +100,9 @@ json parse_object(const std::string& payload) {
 
 std::string summarize(const RecordEvent& event) {
   try {
-    return summary_of(event.type, parse_object(event.payload));
-  } catch (const json::exception&) {
-    return event.payload;  // a payload the summary does not understand is shown as stored
+    return std::visit(Summary{}, to_happened(event).event);
+  } catch (const session::EventError&) {
+    return event.payload;  // a payload the vocabulary does not understand is shown as stored
   }
 }
 
@@ -116,7 +111,7 @@ std::vector<TimelineEntry> make_timeline(const std::vector<RecordEvent>& events)
   const RecordEvent* started = nullptr;
   std::optional<std::chrono::system_clock::time_point> dose_at, started_wall;
   for (const auto& e : events) {
-    if (e.type != "session_started") continue;
+    if (e.type != session::SessionStarted::kType) continue;
     const auto p = parse_object(e.payload);
     if (!p.contains("dose_at") || !p["dose_at"].is_string()) continue;
     const auto at = config::parse_instant(p["dose_at"].get<std::string>());

@@ -1,21 +1,24 @@
-// RecordVocabulary: the event types of the clinical record and the payload
-// fields each one carries. Every draft is checked against it before anything is
-// written, so a malformed event is refused with a message naming the field
-// instead of reaching the record (and the exports) half-formed. Pure; any thread.
+// RecordVocabulary: what the record accepts — the event types and fields that
+// session/Event.hpp defines, checked by decoding each draft with the same codec
+// replay uses, plus the record's own rules (a session for session events, a
+// named actor, finite numbers, valid UTF-8, at most 64 KiB). A malformed event
+// is refused with a message naming the field instead of reaching the record
+// (and the exports) half-formed. Pure; any thread.
 #pragma once
 
 #include "record/RecordEvent.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stillroom::record {
 
-/** Every event type, in the vocabulary's order (docs/record.md). */
-[[nodiscard]] const std::vector<std::string>& record_event_types();
+/** Every type the record stores, in the vocabulary's order (docs/record.md). */
+[[nodiscard]] std::vector<std::string> record_event_types();
 
 /** Types only the record itself writes (clock_stepped, record_replaced). */
-[[nodiscard]] bool is_record_internal_type(const std::string& type) noexcept;
+[[nodiscard]] bool is_record_internal_type(std::string_view type) noexcept;
 
 /**
  * Throws RecordError(InvalidEvent) naming the first problem: unknown type, a

@@ -13,6 +13,8 @@ namespace stillroom::room {
 namespace {
 
 using nlohmann::json;
+using session::Command;
+using session::CommandKind;
 
 constexpr std::size_t max_id_bytes = 128;
 constexpr std::size_t max_name_bytes = 128;
@@ -57,7 +59,7 @@ class Arguments {
   /** Refuses any key other than id, cmd and `allowed`. */
   void only(const std::vector<std::string>& allowed) const {
     for (const auto& [key, value] : object_.items()) {
-      if (key == "id" || key == "cmd") continue;
+      if (key == "id" || key == "cmd" || key == "sent_at") continue;
       bool known = false;
       for (const auto& a : allowed) known = known || a == key;
       if (known) continue;
@@ -128,52 +130,110 @@ class Arguments {
     return static_cast<int>(v);
   }
 
+  [[nodiscard]] std::chrono::system_clock::time_point instant(const std::string& key, const json& value) const {
+    if (!value.is_string()) wrong_type(key, "an RFC 3339 time string", value);
+    const auto parsed = config::parse_instant(value.get_ref<const std::string&>());
+    if (!parsed)
+      out_of_range(key, "must be an RFC 3339 time with offset, e.g. 2026-11-22T09:30:00Z, not '" +
+                            value.get<std::string>() + "'");
+    return *parsed;
+  }
+
+  [[nodiscard]] std::string lot(const std::string& key, const json& value) const {
+    std::string value_text = text(key, value);
+    if (value_text.size() > 64) out_of_range(key, "is longer than 64 bytes");
+    return value_text;
+  }
+
+  [[nodiscard]] std::vector<std::string> client_ids(const std::string& key, const json& value) const {
+    if (!value.is_array()) wrong_type(key, "an array of pseudonymous client ids", value);
+    if (value.empty()) out_of_range(key, "must list at least one client when given");
+    if (value.size() > 32) out_of_range(key, "lists more than 32 clients");
+    std::set<std::string> seen;
+    std::vector<std::string> out;
+    for (const auto& entry : value) {
+      std::string id = client_id(key, entry);
+      if (!seen.insert(id).second) out_of_range(key, "lists '" + id + "' twice");
+      out.push_back(std::move(id));
+    }
+    return out;
+  }
+
+  /** The optional `client` of a per-client command. */
+  void optional_client(std::string& out) const {
+    if (const json* c = find("client")) out = client_id("client", *c);
+  }
+
  private:
   const json& object_;
   std::string command_;
 };
 
-void read_arguments(session::Command& command, const Arguments& args, const config::Room& room) {
+void read_arguments(Command& command, const Arguments& args, const config::Room& room) {
   switch (command.kind) {
-    case session::CommandKind::Preload: {
-      args.only({"client", "clients", "protocol", "playlist", "dose_mg"});
+    case CommandKind::Preload: {
+      args.only({"client", "clients", "protocol", "playlist", "session_number", "doses"});
       command.client = args.client_id("client", args.required("client", "the pseudonymous client id"));
-      if (const json* clients = args.find("clients")) {
-        if (!clients->is_array()) args.wrong_type("clients", "an array of pseudonymous client ids", *clients);
-        if (clients->empty()) args.out_of_range("clients", "must list at least one client when given");
-        if (clients->size() > 32) args.out_of_range("clients", "lists more than 32 clients");
-        std::set<std::string> seen;
-        for (const auto& entry : *clients) {
-          std::string id = args.client_id("clients", entry);
-          if (!seen.insert(id).second) args.out_of_range("clients", "lists '" + id + "' twice");
-          command.clients.push_back(std::move(id));
-        }
-      }
+      if (const json* clients = args.find("clients")) command.clients = args.client_ids("clients", *clients);
       if (const json* p = args.find("protocol")) command.protocol = args.text("protocol", *p);
       if (const json* p = args.find("playlist")) command.playlist = args.text("playlist", *p);
-      if (const json* d = args.find("dose_mg")) command.dose_mg = args.dose("dose_mg", *d);
-      break;
-    }
-    case session::CommandKind::Start: {
-      args.only({"dose_at"});
-      if (const json* at = args.find("dose_at")) {
-        if (!at->is_string()) args.wrong_type("dose_at", "an ISO 8601 time string", *at);
-        const auto parsed = config::parse_instant(at->get_ref<const std::string&>());
-        if (!parsed)
-          args.out_of_range("dose_at", "must be an ISO 8601 time with offset, e.g. 2026-11-22T09:30:00Z, not '" +
-                                           at->get<std::string>() + "'");
-        command.dose_at = *parsed;
+      if (const json* n = args.find("session_number")) command.session_number = args.integer("session_number", *n, 1, 1000);
+      if (const json* doses = args.find("doses")) {
+        if (!doses->is_array()) args.wrong_type("doses", "an array of {client, amount_mg, lot}", *doses);
+        if (doses->size() > 32) args.out_of_range("doses", "lists more than 32 doses");
+        for (const auto& entry : *doses) {
+          if (!entry.is_object()) args.wrong_type("doses", "an array of {client, amount_mg, lot}", entry);
+          for (const auto& [key, value] : entry.items())
+            if (key != "client" && key != "amount_mg" && key != "lot")
+              refuse(RejectReason::UnknownArgument,
+                     "unknown field '" + key + "' in a dose of 'preload'; a dose has: client, amount_mg, lot");
+          const Arguments dose(entry, "preload");
+          session::DoseEntry d;
+          d.client = dose.client_id("client", dose.required("client", "whose dose it is"));
+          d.amount_mg = dose.dose("amount_mg", dose.required("amount_mg", "the amount entered, mg"));
+          if (const json* lot = dose.find("lot")) d.lot = dose.lot("lot", *lot);
+          command.doses.push_back(std::move(d));
+        }
       }
       break;
     }
-    case session::CommandKind::Talk: {
+    case CommandKind::EnterDose: {
+      args.only({"client", "amount_mg", "lot"});
+      args.optional_client(command.client);
+      command.amount_mg = args.dose("amount_mg", args.required("amount_mg", "the amount entered, mg"));
+      if (const json* lot = args.find("lot")) command.lot = args.lot("lot", *lot);
+      break;
+    }
+    case CommandKind::Start: {
+      args.only({"dose_at", "clients"});
+      if (const json* at = args.find("dose_at")) command.given_at = args.instant("dose_at", *at);
+      if (const json* clients = args.find("clients")) command.clients = args.client_ids("clients", *clients);
+      break;
+    }
+    case CommandKind::Dose: {
+      args.only({"client", "given_at", "amount_mg", "lot"});
+      args.optional_client(command.client);
+      if (const json* at = args.find("given_at")) command.given_at = args.instant("given_at", *at);
+      if (const json* d = args.find("amount_mg")) command.amount_mg = args.dose("amount_mg", *d);
+      if (const json* lot = args.find("lot")) command.lot = args.lot("lot", *lot);
+      break;
+    }
+    case CommandKind::Booster: {
+      args.only({"client", "amount_mg", "lot", "given_at"});
+      args.optional_client(command.client);
+      command.amount_mg = args.dose("amount_mg", args.required("amount_mg", "the booster's amount, mg"));
+      if (const json* lot = args.find("lot")) command.lot = args.lot("lot", *lot);
+      if (const json* at = args.find("given_at")) command.given_at = args.instant("given_at", *at);
+      break;
+    }
+    case CommandKind::Talk: {
       args.only({"on"});
       const json& on = args.required("on", "true or false");
       if (!on.is_boolean()) args.wrong_type("on", "true or false", on);
       command.on = on.get<bool>();
       break;
     }
-    case session::CommandKind::Volume: {
+    case CommandKind::Volume: {
       args.only({"db"});
       const double db = args.number("db", args.required("db", "master volume in dB"));
       const double high = room.audio.max_volume_db;
@@ -182,18 +242,15 @@ void read_arguments(session::Command& command, const Arguments& args, const conf
       command.db = db;
       break;
     }
-    case session::CommandKind::Booster: {
-      args.only({"dose_mg"});
-      if (const json* d = args.find("dose_mg")) command.dose_mg = args.dose("dose_mg", *d);
-      break;
-    }
-    case session::CommandKind::Ack: {
-      args.only({"reminder"});
+    case CommandKind::Ack: {
+      args.only({"reminder", "client"});
       command.reminder = args.text("reminder", args.required("reminder", "the id of the reminder acknowledged"));
+      args.optional_client(command.client);
       break;
     }
-    case session::CommandKind::Vitals: {
-      args.only({"bp_sys", "bp_dia", "hr", "spo2"});
+    case CommandKind::Vitals: {
+      args.only({"client", "bp_sys", "bp_dia", "hr", "spo2"});
+      args.optional_client(command.client);
       command.vitals.bp_sys = args.integer("bp_sys", args.required("bp_sys", "systolic mmHg"), 40, 300);
       command.vitals.bp_dia = args.integer("bp_dia", args.required("bp_dia", "diastolic mmHg"), 20, 200);
       if (command.vitals.bp_dia >= command.vitals.bp_sys)
@@ -202,20 +259,25 @@ void read_arguments(session::Command& command, const Arguments& args, const conf
       if (const json* spo2 = args.find("spo2")) command.vitals.spo2 = args.integer("spo2", *spo2, 50, 100);
       break;
     }
-    case session::CommandKind::Pause:
-    case session::CommandKind::Resume:
-    case session::CommandKind::Skip:
-    case session::CommandKind::Alternate:
-    case session::CommandKind::Stop:
-    case session::CommandKind::Emergency:
-    case session::CommandKind::Clear:
+    case CommandKind::History: {
+      args.only({"session"});
+      if (const json* session = args.find("session")) command.session = args.text("session", *session);
+      break;
+    }
+    case CommandKind::Pause:
+    case CommandKind::Resume:
+    case CommandKind::Skip:
+    case CommandKind::Alternate:
+    case CommandKind::Stop:
+    case CommandKind::Emergency:
+    case CommandKind::Clear:
       args.only({});
       break;
   }
 }
 
 /** Parses with a check the JSON library does not make: a key given twice in one object. */
-json parse_json(std::string_view payload) {
+json parse_json(std::string_view payload, std::optional<std::string>& id) {
   if (payload.empty()) refuse(RejectReason::MalformedJson, "empty payload (expected a JSON object)");
   std::vector<std::set<std::string>> open_objects;
   std::optional<std::string> duplicate;
@@ -239,7 +301,13 @@ json parse_json(std::string_view payload) {
       what = what.substr(close + 2);
     refuse(RejectReason::MalformedJson, "malformed JSON: " + what);
   }
-  if (duplicate) refuse(RejectReason::DuplicateKey, "key '" + *duplicate + "' appears twice");
+  if (duplicate) {
+    // The reply can still name the command when its id is readable and not itself the duplicate.
+    if (*duplicate != "id" && value.is_object())
+      if (const auto it = value.find("id"); it != value.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+        id = it->get<std::string>();
+    refuse(RejectReason::DuplicateKey, "key '" + *duplicate + "' appears twice");
+  }
   return value;
 }
 
@@ -285,7 +353,7 @@ bool is_pseudonymous_id(std::string_view text) noexcept {
 
 CommandParser::CommandParser(const config::Room& room, const Topics& topics) : room_(room), topics_(topics) {}
 
-bool CommandParser::allowed(const std::string& role, session::CommandKind kind) const {
+bool CommandParser::allowed(const std::string& role, CommandKind kind) const {
   const auto it = room_.roles.find(role);
   if (it == room_.roles.end()) return false;
   return it->second.count("all") > 0 || it->second.count(to_string(kind)) > 0;
@@ -309,7 +377,7 @@ ParseResult CommandParser::parse(std::string_view topic, std::string_view payloa
     if (payload.size() > room_.mqtt.max_payload)
       refuse(RejectReason::Oversize, "payload of " + std::to_string(payload.size()) + " bytes is larger than the " +
                                          std::to_string(room_.mqtt.max_payload) + " bytes allowed");
-    const json request = parse_json(payload);
+    const json request = parse_json(payload, rejection.id);
     if (!request.is_object())
       refuse(RejectReason::NotObject, "the payload must be a JSON object like {\"id\": \"1\", \"cmd\": \"pause\"}, not " +
                                           type_name(request));
@@ -345,7 +413,9 @@ ParseResult CommandParser::parse(std::string_view topic, std::string_view payloa
       refuse(RejectReason::BadResponseTopic, "response topic '" + *properties.response_topic + "' must be '" +
                                                  reply_topic + "' or lie under it");
 
-    session::Command command;
+    Command command;
+    if (const auto sent = request.find("sent_at"); sent != request.end())
+      command.sent_at = Arguments(request, name).instant("sent_at", *sent);
     command.id = id_text;
     command.kind = *kind;
     command.device = rejection.device;

@@ -111,7 +111,10 @@ MqttMessage make_discovery(const config::Room& room, const Topics& topics, const
       c["name"] = b.name;
       c["uniq_id"] = id + "_" + b.key;
       c["command_topic"] = command_topic;
-      c["payload_press"] = std::string(R"({"id":"ha-)") + b.key + R"(","cmd":")" + to_string(b.kind) + "\"" + b.extra + "}";
+      // Every press is a new command: the room answers a repeated (device, id) with its first reply and does
+      // nothing, so each press carries its own id and the time it was sent.
+      c["command_template"] = std::string(R"({"id":"ha-)") + b.key + R"(-{{ now().timestamp() | round(3) }}","cmd":")" +
+                              to_string(b.kind) + "\"" + b.extra + R"(,"sent_at":"{{ now().isoformat() }}"})";
       c["icon"] = b.icon;
       cmps[b.key] = std::move(c);
     }

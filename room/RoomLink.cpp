@@ -58,8 +58,7 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
         options(std::move(o)),
         topics(r.mqtt.topic_prefix, r.id),
         parser(r, topics),
-        backoff(options.reconnect_first, options.reconnect_cap),
-        next_seq(options.first_event_seq) {
+        backoff(options.reconnect_first, options.reconnect_cap) {
     if (options.client_id.empty()) options.client_id = "stillroom-" + r.id;
   }
 
@@ -92,11 +91,10 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
   std::atomic<bool> is_connected{false};
   mutable std::mutex mutex;
   mutable std::condition_variable connected_cv;
-  std::optional<session::RoomState> state;
-  /** When `state` was given to us, for advancing it between updates. */
-  steady::time_point state_taken_at{};
-  steady::time_point state_published_at{};
-  std::uint64_t next_seq;
+  /** The last state published: retained again on every connect, and in the link's own replies. */
+  json state = nullptr;
+  std::uint64_t next_seq = 1;
+  std::optional<std::chrono::system_clock::time_point> connected_since;
   LinkStats stats;
   std::vector<std::pair<std::string, int>> subscriptions;
   bool buffer_fault = false;
@@ -143,18 +141,11 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
   }
 
   void publish_state_locked() {
-    if (!state || !is_connected) return;
-    const auto now = steady::now();
-    const session::RoomState current = advanced(*state, std::chrono::duration_cast<config::Millis>(now - state_taken_at));
-    send_locked(topics.state(), to_json(current).dump(), 1, true);
-    state_published_at = now;
+    if (state.is_null() || !is_connected) return;
+    send_locked(topics.state(), state.dump(), 1, true);
   }
 
-  void reply_locked(const std::string& device, const session::ReplyRoute& route, json body) {
-    body["state"] = state ? to_json(advanced(*state, std::chrono::duration_cast<config::Millis>(
-                                                         steady::now() - state_taken_at)))
-                          : json(nullptr);
-    const std::string payload = body.dump();
+  void reply_locked(const std::string& device, const session::ReplyRoute& route, const std::string& payload) {
     mqtt::properties properties;
     if (route.has_correlation)
       properties.add(mqtt::property(mqtt::property::CORRELATION_DATA, route.correlation_data));
@@ -199,11 +190,7 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
     const auto consider = [&](steady::time_point t) {
       if (!wake || t < *wake) wake = t;
     };
-    if (is_connected) {
-      if (stats_dirty) consider(stats_published_at + stats_interval);
-      std::lock_guard lock(mutex);
-      if (state && state->session_active()) consider(state_published_at + options.state_period);
-    }
+    if (is_connected && stats_dirty) consider(stats_published_at + stats_interval);
     return wake;
   }
 
@@ -214,10 +201,6 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
       attempt_connect();
     }
     if (!is_connected) return;
-    {
-      std::lock_guard lock(mutex);
-      if (state && state->session_active() && now >= state_published_at + options.state_period) publish_state_locked();
-    }
     if (stats_dirty && now >= stats_published_at + stats_interval) publish_stats();
   }
 
@@ -268,6 +251,7 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
       std::lock_guard lock(mutex);
       for (const auto& s : subscriptions) wanted.push_back(s);
       is_connected = true;
+      connected_since = std::chrono::system_clock::now();
       ++stats.connects;
       stats.tcp_nodelay_sockets = nodelay;
       buffer_was_full = buffer_fault;
@@ -309,6 +293,7 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
     {
       std::lock_guard lock(mutex);
       is_connected = false;
+      connected_since.reset();
       ++stats.connection_losses;
     }
     stats_dirty = true;
@@ -353,11 +338,12 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
     {
       std::lock_guard lock(mutex);
       ++stats.rejected[static_cast<std::size_t>(rejection.reason)];
-      json body = {{"id", rejection.id ? json(*rejection.id) : json(nullptr)},
-                   {"ok", false},
-                   {"error", rejection.error},
-                   {"reason", to_string(rejection.reason)}};
-      reply_locked(rejection.device, rejection.route, std::move(body));
+      const json body = {{"id", rejection.id ? json(*rejection.id) : json(nullptr)},
+                         {"ok", false},
+                         {"error", rejection.error},
+                         {"reason", to_string(rejection.reason)},
+                         {"state", state}};
+      reply_locked(rejection.device, rejection.route, body.dump());
     }
     stats_dirty = true;
     listener.on_rejected(rejection);
@@ -484,10 +470,16 @@ void RoomLink::stop() {
   Impl& d = *impl_;
   if (!d.started) return;
   d.started = false;
-  d.post([&d] { d.shut_down(); });
-  if (d.thread.joinable()) d.thread.join();
-  d.client->disable_callbacks();
-  d.client.reset();
+  // Called on the way out (a signal, a fault): whatever the client library throws here
+  // must not turn an orderly stop into an abort.
+  try {
+    d.post([&d] { d.shut_down(); });
+    if (d.thread.joinable()) d.thread.join();
+    d.client->disable_callbacks();
+    d.client.reset();
+  } catch (...) {
+    if (d.thread.joinable()) d.thread.join();
+  }
 }
 
 bool RoomLink::wait_connected(std::chrono::milliseconds timeout) const {
@@ -497,41 +489,39 @@ bool RoomLink::wait_connected(std::chrono::milliseconds timeout) const {
 
 bool RoomLink::connected() const noexcept { return impl_->is_connected; }
 
-void RoomLink::publish_state(const session::RoomState& state) {
+void RoomLink::publish_state(const nlohmann::json& state) {
   Impl& d = *impl_;
-  {
-    std::lock_guard lock(d.mutex);
-    d.state = state;
-    d.state_taken_at = steady::now();
-    d.publish_state_locked();
-  }
-  d.post([] {});  // wakes the link thread: a session that just started needs the republish timer
+  std::lock_guard lock(d.mutex);
+  d.state = state;
+  d.publish_state_locked();
 }
 
-std::uint64_t RoomLink::publish_event(nlohmann::json event) {
+std::uint64_t RoomLink::publish_event(nlohmann::json public_event, nlohmann::json clinical_event) {
   Impl& d = *impl_;
   std::lock_guard lock(d.mutex);
   const std::uint64_t seq = d.next_seq++;
-  event["seq"] = seq;
-  if (!event.contains("at")) event["at"] = config::format_instant(std::chrono::system_clock::now());
-  if (!event.contains("session")) event["session"] = d.state && d.state->session ? json(*d.state->session) : json(nullptr);
-  if (d.send_locked(d.topics.events(), event.dump(), 1, false)) ++d.stats.events_published;
+  for (auto* event : {&public_event, &clinical_event}) {
+    (*event)["epoch"] = d.options.epoch;
+    (*event)["seq"] = seq;
+  }
+  if (d.send_locked(d.topics.events(), public_event.dump(), 1, false)) ++d.stats.events_published;
+  d.send_locked(d.topics.at("clinical/events"), clinical_event.dump(), 1, false);
   return seq;
 }
 
-void RoomLink::reply(const session::Command& command, const session::Reply& reply) {
+void RoomLink::reply(const session::Command& command, const nlohmann::json& body) {
   Impl& d = *impl_;
-  json body = {{"id", command.id}, {"ok", reply.ok}};
-  if (!reply.ok) {
-    body["error"] = reply.error.empty() ? "refused" : reply.error;
-    body["reason"] = "refused";
-  }
   {
     std::lock_guard lock(d.mutex);
-    ++(reply.ok ? d.stats.replies_ok : d.stats.replies_refused);
-    d.reply_locked(command.device, command.route, std::move(body));
+    ++(body.value("ok", false) ? d.stats.replies_ok : d.stats.replies_refused);
+    d.reply_locked(command.device, command.route, body.dump());
   }
   d.post([&d] { d.stats_dirty = true; });
+}
+
+std::optional<std::chrono::system_clock::time_point> RoomLink::connected_at() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->connected_since;
 }
 
 bool RoomLink::publish(const std::string& subtopic, const std::string& payload, int qos, bool retained) {

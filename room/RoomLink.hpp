@@ -42,12 +42,10 @@ struct LinkOptions {
   /** How long the broker keeps the session (and queued commands) while the room is away. */
   std::chrono::seconds session_expiry{600};
   config::Millis connect_timeout{5000};
-  /** Republish period of the state while a session runs. */
-  config::Millis state_period{5000};
   /** Messages buffered (and persisted) while the broker is away; beyond that a fault. */
   int max_buffered = 10000;
-  /** First event sequence number (the controller continues its record's numbering). */
-  std::uint64_t first_event_seq = 1;
+  /** Names this run of the controller: events are numbered 1, 2, 3… within it (seq restarts with a new epoch). */
+  std::string epoch = "0";
   /** Software version announced in Home Assistant discovery. */
   std::string version = "0.1.0";
 };
@@ -73,15 +71,18 @@ class RoomLink {
   bool wait_connected(std::chrono::milliseconds timeout) const;
   [[nodiscard]] bool connected() const noexcept;
 
-  /** Publishes the state (retained) now and remembers it for republishing and for replies. */
-  void publish_state(const session::RoomState& state);
+  /** Publishes the state (retained) now and keeps it for the replies the link sends itself (refusals). */
+  void publish_state(const nlohmann::json& state);
   /**
-   * Publishes an event on `events` (QoS 1, not retained, buffered while the broker
-   * is away): adds `seq`, and `at` (now, UTC) and `session` when absent. Returns its seq.
+   * Publishes one event twice with the same `epoch` and `seq` (QoS 1, not retained,
+   * buffered while the broker is away): `public_event` on `events`, `clinical_event`
+   * (every field) on `clinical/events`. Returns its seq.
    */
-  std::uint64_t publish_event(nlohmann::json event);
-  /** Answers a command on `reply/<device>` (and its v5 response topic with correlation data). */
-  void reply(const session::Command& command, const session::Reply& reply);
+  std::uint64_t publish_event(nlohmann::json public_event, nlohmann::json clinical_event);
+  /** Sends `body` ({"id", "ok", "state", ...}) on `reply/<device>` (and the v5 response topic, with correlation data). */
+  void reply(const session::Command& command, const nlohmann::json& body);
+  /** When the current broker connection came up (nullopt while away): commands sent before it were queued. */
+  [[nodiscard]] std::optional<std::chrono::system_clock::time_point> connected_at() const;
   /** Publishes on `<prefix>/<room>/<subtopic>`. QoS 0 is dropped while offline; QoS >= 1 is buffered. */
   bool publish(const std::string& subtopic, const std::string& payload, int qos = 1, bool retained = false);
   /** Publishes on an absolute topic (lights, other systems), same rules as publish(). */

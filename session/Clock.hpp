@@ -19,12 +19,20 @@ struct ClockReading {
   bool synced = false;
 };
 
+/** When something happened on this box: a reading and the boot it belongs to. */
+struct Stamp {
+  ClockReading reading;
+  std::string boot_id;
+};
+
 class Clock {
  public:
   virtual ~Clock() = default;
   [[nodiscard]] virtual ClockReading now() = 0;
   /** Identifies this boot; monotonic times are comparable only within one. */
   [[nodiscard]] virtual std::string boot_id() = 0;
+  /** A reading with its boot. */
+  [[nodiscard]] Stamp stamp() { return {now(), boot_id()}; }
 };
 
 

@@ -6,12 +6,13 @@
 namespace stillroom::session {
 namespace {
 
-constexpr std::array<std::pair<CommandKind, const char*>, 14> names{{
-    {CommandKind::Preload, "preload"}, {CommandKind::Start, "start"},     {CommandKind::Pause, "pause"},
-    {CommandKind::Resume, "resume"},   {CommandKind::Talk, "talk"},       {CommandKind::Volume, "volume"},
-    {CommandKind::Skip, "skip"},       {CommandKind::Alternate, "alternate"}, {CommandKind::Booster, "booster"},
-    {CommandKind::Ack, "ack"},         {CommandKind::Vitals, "vitals"},   {CommandKind::Stop, "stop"},
-    {CommandKind::Emergency, "emergency"}, {CommandKind::Clear, "clear"},
+constexpr std::array<std::pair<CommandKind, const char*>, 17> names{{
+    {CommandKind::Preload, "preload"},     {CommandKind::EnterDose, "enter_dose"}, {CommandKind::Start, "start"},
+    {CommandKind::Dose, "dose"},           {CommandKind::Pause, "pause"},          {CommandKind::Resume, "resume"},
+    {CommandKind::Talk, "talk"},           {CommandKind::Volume, "volume"},        {CommandKind::Skip, "skip"},
+    {CommandKind::Alternate, "alternate"}, {CommandKind::Booster, "booster"},      {CommandKind::Ack, "ack"},
+    {CommandKind::Vitals, "vitals"},       {CommandKind::Stop, "stop"},            {CommandKind::Emergency, "emergency"},
+    {CommandKind::Clear, "clear"},         {CommandKind::History, "history"},
 }};
 
 }  // namespace

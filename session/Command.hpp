@@ -1,6 +1,6 @@
 // Command: one validated request from a device on `cmd/<device>`, with typed
-// arguments, and the Reply the controller sends back. Plain data: the parser
-// fills it, the controller's handler reads it, the link routes the reply.
+// arguments, and the Reply the controller sends back. Plain data: the link's
+// parser fills it, the session decides on it, the link routes the reply.
 #pragma once
 
 #include <chrono>
@@ -12,8 +12,8 @@
 namespace stillroom::session {
 
 enum class CommandKind {
-  Preload, Start, Pause, Resume, Talk, Volume, Skip, Alternate,
-  Booster, Ack, Vitals, Stop, Emergency, Clear,
+  Preload, EnterDose, Start, Dose, Pause, Resume, Talk, Volume, Skip, Alternate,
+  Booster, Ack, Vitals, Stop, Emergency, Clear, History,
 };
 
 /** The command's wire name ("preload", "start", ...), as in config::all_commands(). */
@@ -38,8 +38,15 @@ struct Vitals {
   std::optional<int> spo2;
 };
 
+/** A dose as a clinician entered it: the amount and, when known, the lot. */
+struct DoseEntry {
+  std::string client;
+  double amount_mg = 0.0;
+  std::optional<std::string> lot;
+};
+
 struct Command {
-  /** The requester's id for this command, echoed in the reply. */
+  /** The requester's id for this command, echoed in the reply; (device, id) identifies it. */
   std::string id;
   CommandKind kind = CommandKind::Pause;
   /** MQTT user name of the sender, proven by the broker ACL on `cmd/%u`. */
@@ -47,18 +54,25 @@ struct Command {
   /** The device's role in the room configuration. */
   std::string role;
   ReplyRoute route;
+  /** When the sender sent it, in the room's clock as the sender estimates it. */
+  std::optional<std::chrono::system_clock::time_point> sent_at;
 
-  /** preload: pseudonymous client id. */
+  /** preload: the (first) client; enter_dose, dose, booster, ack, vitals: whose it is (group sessions). */
   std::string client;
-  /** preload: every client of a group session (empty for an individual session). */
+  /** preload: every client of a group session; start: the clients dosed now. */
   std::vector<std::string> clients;
   /** preload: protocol and playlist ids overriding the client's defaults. */
   std::optional<std::string> protocol;
   std::optional<std::string> playlist;
-  /** preload, booster: dose in mg (> 0). */
-  std::optional<double> dose_mg;
-  /** start: when the dose was given (absent: now). */
-  std::optional<std::chrono::system_clock::time_point> dose_at;
+  /** preload: the client's place in their course, as the clinic records it. */
+  std::optional<int> session_number;
+  /** preload: the doses entered for its clients. */
+  std::vector<DoseEntry> doses;
+  /** enter_dose, dose, booster: the amount and lot entered with the command. */
+  std::optional<double> amount_mg;
+  std::optional<std::string> lot;
+  /** start: when the first dose was given; dose, booster: when this one was (absent: now). */
+  std::optional<std::chrono::system_clock::time_point> given_at;
   /** talk: on or off. */
   bool on = false;
   /** volume: master volume, dB. */
@@ -67,15 +81,21 @@ struct Command {
   std::string reminder;
   /** vitals */
   Vitals vitals;
+  /** history: the session asked for (absent: the current or last one). */
+  std::optional<std::string> session;
 };
 
 /** The controller's answer to an accepted command; `error` is empty when ok. */
 struct Reply {
   bool ok = true;
   std::string error;
+  /** refused | stale | clock_skew (docs/mqtt.md); empty when ok. */
+  std::string reason;
 
   [[nodiscard]] static Reply success() { return {}; }
-  [[nodiscard]] static Reply failure(std::string why) { return {false, std::move(why)}; }
+  [[nodiscard]] static Reply failure(std::string why, std::string reason = "refused") {
+    return {false, std::move(why), std::move(reason)};
+  }
 };
 
 }  // namespace stillroom::session

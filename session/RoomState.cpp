@@ -1,6 +1,5 @@
 #include "session/RoomState.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 namespace stillroom::session {
@@ -14,6 +13,16 @@ double seconds(double s) { return std::round(s * 1000.0) / 1000.0; }
 template <typename T>
 json or_null(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
+}
+
+json instant_or_null(const std::optional<std::chrono::system_clock::time_point>& at) {
+  return at ? json(config::format_instant(*at)) : json(nullptr);
+}
+
+json seconds_or_null(const std::optional<double>& s) { return s ? json(seconds(*s)) : json(nullptr); }
+
+json to_json(const ReminderInfo& r) {
+  return {{"id", r.id}, {"client", r.client}, {"at_s", seconds(r.at_s)}, {"text", r.text}, {"due", r.due}};
 }
 
 }  // namespace
@@ -40,15 +49,29 @@ json to_json(const FaultInfo& fault) {
 json to_json(const RoomState& s) {
   json out;
   out["state"] = to_string(s.state);
+  out["published_at"] = config::format_instant(s.published_at);
+  out["epoch"] = s.epoch;
+  out["clock"] = {{"synced", s.clock_synced}};
   out["session"] = or_null(s.session);
+  if (s.checking)
+    out["checking"] = {{"clients", s.checking->clients}, {"protocol", s.checking->protocol}, {"playlist", s.checking->playlist}};
+  else
+    out["checking"] = nullptr;
   out["client"] = or_null(s.client);
   out["clients"] = s.clients.empty() ? json(nullptr) : json(s.clients);
   out["protocol"] = or_null(s.protocol);
   out["playlist"] = or_null(s.playlist);
-  out["dose_at"] = s.dose_at ? json(config::format_instant(*s.dose_at)) : json(nullptr);
-  out["since_dose_s"] = s.since_dose_s ? json(seconds(*s.since_dose_s)) : json(nullptr);
+  out["dose_at"] = instant_or_null(s.dose_at);
+  out["since_dose_s"] = seconds_or_null(s.since_dose_s);
+  out["doses"] = json::array();
+  for (const auto& d : s.doses)
+    out["doses"].push_back({{"client", d.client},
+                            {"entered", d.entered},
+                            {"given_at", instant_or_null(d.given_at)},
+                            {"since_dose_s", seconds_or_null(d.since_dose_s)},
+                            {"boosters", d.boosters}});
   out["phase"] = or_null(s.phase);
-  out["phase_ends_in_s"] = s.phase_ends_in_s ? json(seconds(*s.phase_ends_in_s)) : json(nullptr);
+  out["phase_ends_in_s"] = seconds_or_null(s.phase_ends_in_s);
   if (s.track) {
     out["track"] = {{"title", s.track->title},
                     {"artist", s.track->artist.empty() ? json(nullptr) : json(s.track->artist)},
@@ -57,31 +80,16 @@ json to_json(const RoomState& s) {
   } else {
     out["track"] = nullptr;
   }
-  out["volume_db"] = s.volume_db ? json(seconds(*s.volume_db)) : json(nullptr);
+  out["volume_db"] = seconds_or_null(s.volume_db);
   out["talk"] = s.talk;
   out["lights"] = or_null(s.lights);
-  if (s.next_reminder) {
-    out["next_reminder"] = {{"id", s.next_reminder->id},
-                            {"at_s", seconds(s.next_reminder->at_s)},
-                            {"text", s.next_reminder->text}};
-  } else {
-    out["next_reminder"] = nullptr;
-  }
+  out["emergency"] = s.emergency;
+  out["next_reminder"] = s.next_reminder ? to_json(*s.next_reminder) : json(nullptr);
+  out["reminders_due"] = json::array();
+  for (const auto& r : s.reminders_due) out["reminders_due"].push_back(to_json(r));
   out["faults"] = json::array();
   for (const auto& fault : s.faults) out["faults"].push_back(to_json(fault));
   return out;
-}
-
-RoomState advanced(RoomState state, config::Millis elapsed) {
-  const double dt = std::chrono::duration<double>(elapsed).count();
-  if (dt <= 0.0 || !state.session_active()) return state;
-  if (state.since_dose_s) *state.since_dose_s += dt;
-  if (state.phase_ends_in_s) *state.phase_ends_in_s = std::max(0.0, *state.phase_ends_in_s - dt);
-  if (state.track && state.state == SessionStatus::Running) {
-    state.track->position_s += dt;
-    if (state.track->duration_s > 0.0) state.track->position_s = std::min(state.track->duration_s, state.track->position_s);
-  }
-  return state;
 }
 
 }  // namespace stillroom::session

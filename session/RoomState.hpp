@@ -1,6 +1,8 @@
 // RoomState: what the room publishes, retained, on `<prefix>/<room>/state` —
-// filled by the controller, serialised here. Every field the contract names is
-// always present; what is unknown is null. Pure data and pure functions.
+// computed from the session as it is now (session/Projection), serialised
+// here. Every field the contract names is always present; what is unknown is
+// null. No clinical values: doses appear as entered/given, never as amounts.
+// Pure data and pure functions.
 #pragma once
 
 #include "config/Duration.hpp"
@@ -25,11 +27,25 @@ struct TrackInfo {
   double duration_s = 0.0;
 };
 
-struct NextReminder {
+/** A reminder as the therapist sees it. */
+struct ReminderInfo {
   std::string id;
-  /** Dose-clock time the reminder is (or was) due, seconds after T0. */
+  /** The client it is for. */
+  std::string client;
+  /** Dose-clock time the reminder is (or was) due, seconds after the room's T0. */
   double at_s = 0.0;
   std::string text;
+  /** Due now and not acknowledged. */
+  bool due = false;
+};
+
+/** One client's dose, without the amount. */
+struct DoseInfo {
+  std::string client;
+  bool entered = false;
+  std::optional<std::chrono::system_clock::time_point> given_at;
+  std::optional<double> since_dose_s;
+  int boosters = 0;
 };
 
 /** One active fault as the therapist sees it. */
@@ -42,10 +58,24 @@ struct FaultInfo {
   std::chrono::system_clock::time_point since{};
 };
 
+/** A preload whose music is being checked. */
+struct CheckingInfo {
+  std::vector<std::string> clients;
+  std::string protocol;
+  std::string playlist;
+};
+
 struct RoomState {
   SessionStatus state = SessionStatus::Idle;
+  /** The room's wall clock when this state was computed. */
+  std::chrono::system_clock::time_point published_at{};
+  /** The controller process's epoch (events are numbered within it). */
+  std::string epoch;
+  /** Whether the room's wall clock is synchronised. */
+  bool clock_synced = false;
   std::optional<std::string> session;
-  /** Pseudonymous client id; in a group session the first of `clients`. */
+  std::optional<CheckingInfo> checking;
+  /** Pseudonymous id; in a group session the first of `clients`. */
   std::optional<std::string> client;
   /** Group sessions: every client id (empty for an individual session: published as null). */
   std::vector<std::string> clients;
@@ -53,6 +83,7 @@ struct RoomState {
   std::optional<std::string> playlist;
   std::optional<std::chrono::system_clock::time_point> dose_at;
   std::optional<double> since_dose_s;
+  std::vector<DoseInfo> doses;
   std::optional<std::string> phase;
   std::optional<double> phase_ends_in_s;
   std::optional<TrackInfo> track;
@@ -60,23 +91,14 @@ struct RoomState {
   bool talk = false;
   /** Name of the light scene in force (or being faded to). */
   std::optional<std::string> lights;
-  std::optional<NextReminder> next_reminder;
+  bool emergency = false;
+  std::optional<ReminderInfo> next_reminder;
+  /** Due and not acknowledged, oldest first. */
+  std::vector<ReminderInfo> reminders_due;
   std::vector<FaultInfo> faults;
-
-  /** A session is under way: the state is republished every few seconds. */
-  [[nodiscard]] bool session_active() const noexcept {
-    return state == SessionStatus::Running || state == SessionStatus::Paused;
-  }
 };
 
 [[nodiscard]] nlohmann::json to_json(const FaultInfo& fault);
 [[nodiscard]] nlohmann::json to_json(const RoomState& state);
-
-/**
- * The same state `elapsed` later, for the periodic republish between the
- * controller's updates: time since dose and phase countdown move with the dose
- * clock; the track position moves only while running; nothing passes its bounds.
- */
-[[nodiscard]] RoomState advanced(RoomState state, config::Millis elapsed);
 
 }  // namespace stillroom::session

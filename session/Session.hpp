@@ -1,10 +1,10 @@
-// Session: the treatment session as a deterministic state machine — idle ->
-// ready (preload + preflight) -> running <-> paused -> ended, or aborted by an
-// emergency, back to idle by clear — driven only by commands, engine and link
-// events, and ticks, each carrying the time from an injected Clock. It owns the
-// plan (recomputed on every event), the reminders and the faults; it records
-// every step in the clinical record through SessionOutput before a command is
-// answered ok, and it never lets a record failure stop the music or the lights.
+// Session: the room's session as the controller runs it. Every input — a
+// command, the preflight's result, a tick of the dose clock, a fault, a failed
+// audio file — is decided (session/Decide, session/DueEvents) into events, and
+// each event is stamped, applied (session/Apply: the one transition) and acted
+// on at once through SessionOutput: music, lights, the therapist's events. The
+// events are returned for the caller to record, after acting. After a restart,
+// restore() applies the recorded events through the same apply and carries on.
 //
 // Runs on the controller thread only. A two-hour session runs in milliseconds
 // in a test with a ManualClock.
@@ -12,160 +12,108 @@
 
 #include "config/Library.hpp"
 #include "session/Clock.hpp"
-#include "session/DoseClock.hpp"
-#include "session/Preflight.hpp"
-#include "record/RecordEvent.hpp"
-#include "session/SessionChoice.hpp"
-#include "session/SessionOutput.hpp"
-#include "playlists/Plan.hpp"
 #include "session/Command.hpp"
+#include "session/Decide.hpp"
 #include "session/FaultBoard.hpp"
-#include "session/ReminderTracker.hpp"
+#include "session/Happened.hpp"
+#include "session/Preflight.hpp"
 #include "session/RoomState.hpp"
+#include "session/SessionOutput.hpp"
+#include "session/SessionState.hpp"
 
-#include <deque>
+#include <chrono>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace stillroom::session {
 
-using record::EventDraft;
-using record::RecordActor;
-using record::RecordEvent;
-
-/** What handle() decided: a reply now, or a preflight to run first. */
-struct Handled {
-  std::optional<session::Reply> reply;
+/** What one input did. */
+struct Outcome {
+  /** The events applied, in order, that the record stores. */
+  std::vector<Happened> events;
+  /** For a command: the answer once `events` are durable. */
+  std::optional<Reply> reply;
+  /** A preload: run these checks, then call finish_preload. */
   std::optional<PreflightJob> preflight;
+  /** What took effect ("the pause"), for an answer that must say it is not recorded yet. */
+  std::string what;
 };
 
 class Session {
  public:
-  /** `device` is the room box's own actor id for the events it records itself. */
+  /** `device` is the room box's own actor id for what the room does by itself. */
   Session(const config::Library& library, Clock& clock, SessionOutput& out, std::string device);
 
-  /** A command that passed the link's checks. */
-  Handled handle(const session::Command& command);
-  /** The preflight of the pending preload finished: the preload's reply. */
-  session::Reply finish_preload(const session::Command& command, const PreflightResult& result);
+  /** A command that passed the link's checks (and is not stale). */
+  Outcome handle(const Command& command);
+  /** The preflight of the pending preload finished: the preload's answer. */
+  Outcome finish_preload(const Command& command, const PreflightResult& result);
+  /** Refuses a command before deciding on it (stale, clock skew): recorded as refused with both times. */
+  Outcome refuse(const Command& command, const Reply& refusal);
   /** A command the link refused (role, shape): recorded for the audit trail. */
-  void refused_by_link(const std::string& device, const std::string& role, const std::string& cmd,
-                       const std::string& id, const std::string& error);
+  Outcome refused_by_link(const std::string& device, const std::string& role, const std::string& cmd,
+                          const std::string& id, const std::string& reason, const std::string& error);
 
-  /** Advances the dose clock: phases, lights, reminders, the session's and monitoring's ends, record retries. */
-  void tick();
-
-  /** The audio engine could not play a file from dose time `audio_until` on: skip past it. */
-  void audio_file_failed(std::uint64_t segment, const std::string& file, const std::string& error,
-                         config::Millis audio_until);
-  /** A fault from the engine, the link or the lights appears (active) or clears. */
-  void fault(const std::string& code, const std::string& subject, const std::string& message, bool active);
+  /** Advances the dose clock: phases, tracks, reminders, lights, the music's and each client's monitoring's end. */
+  Outcome tick();
+  /** A fault from the engine, the link, the lights or the record appears (active) or clears. */
+  Outcome fault(const std::string& code, const std::string& subject, const std::string& message, bool active);
+  /** The audio engine could not play `segment` from dose time `audio_until` on: skip past it. */
+  Outcome audio_file_failed(std::uint64_t segment, const std::string& file, const std::string& error,
+                            config::Millis audio_until);
 
   /**
-   * Rebuilds a session from its recorded events after a restart; music resumes
-   * where the dose clock is, with `durations` the lengths of the playlist's tracks.
+   * After a restart: applies the recorded events of the last session (the same
+   * apply as live), re-anchors the dose clock on this boot, puts the lights where
+   * the room should be now and records `recovered` with the outage and what the
+   * dose clock was restored from.
    */
-  void restore(const std::vector<RecordEvent>& events, std::optional<std::chrono::nanoseconds> outage,
-               const std::map<std::string, config::Millis>& durations);
+  Outcome restore(const std::vector<Happened>& recorded, std::optional<std::chrono::nanoseconds> outage,
+                  const std::string& clock_source);
 
-  [[nodiscard]] session::RoomState state() const;
-  [[nodiscard]] session::SessionStatus status() const noexcept { return status_; }
-  [[nodiscard]] const std::string& session_id() const noexcept { return id_; }
-  /** The plan in force (empty when no session runs). */
-  [[nodiscard]] const plan::Plan& plan() const noexcept { return plan_; }
+  [[nodiscard]] const SessionState& state() const noexcept { return state_; }
+  /** The public state now, with the lights and the faults. */
+  [[nodiscard]] RoomState room_state() const;
+  [[nodiscard]] SessionStatus status() const noexcept { return state_.status; }
+  [[nodiscard]] const std::string& session_id() const noexcept { return state_.id; }
+  [[nodiscard]] const plan::Plan& plan() const noexcept { return state_.plan; }
   /** The dose time now, when a session has started. */
   [[nodiscard]] std::optional<config::Millis> dose_now() const;
-  /** Events not yet in the record (it failed); they are retried in order. */
-  [[nodiscard]] std::size_t unrecorded() const noexcept { return backlog_.size(); }
-  /** True while a preload's preflight runs. */
-  [[nodiscard]] bool preloading() const noexcept { return preloading_; }
+  [[nodiscard]] const FaultBoard& faults() const noexcept { return faults_; }
+  /** The light scene in force (or being faded to). */
+  [[nodiscard]] const std::string& light_scene() const noexcept { return light_scene_; }
 
  private:
-  Handled handle_command(const session::Command& command);
-  /** The room's scene `scene` at once (no fade), as a light cue outside the plan. */
+  /** Stamps, applies and acts on a decision's events; the refusal, if any, is recorded after them. */
+  Outcome run(Decision decision, const Command* command);
+  /** Applies one event and acts on it; returns it stamped. */
+  Happened happen(Event event, const std::string& session, const Actor& actor, const std::string& command_id);
+  /** The music and lights an event changes. */
+  void act(const Happened& happened, std::uint64_t plan_version_before);
+  /** Applies the plan's light cues that are due and not yet applied (all, or the latest; `act` false: only notes them). */
+  void apply_lights(config::Millis now, bool only_latest, bool act = true);
+  void set_lights(const plan::LightCue& cue);
   [[nodiscard]] plan::LightCue scene_cue(plan::LightCue::Reason reason, const std::string& scene) const;
-  struct ClientDose {
-    std::string client;
-    std::optional<double> dose_mg;
-  };
-  /** A preload whose preflight is running. */
-  struct Pending {
-    std::string id;
-    std::vector<std::string> clients;
-    SessionChoice choice;
-    int number = 0;
-    std::optional<double> dose_mg;
-    std::uint64_t seed = 0;
-  };
-
-  session::Reply refuse(const session::Command& command, const std::string& error);
-  session::Reply answer(const session::Command& command, bool recorded, const std::string& what);
-  /** Records one event (queued behind earlier unrecorded ones); true when it is in the record now. */
-  bool record(const std::string& type, const RecordActor& actor, nlohmann::json payload, bool in_session = true);
-  void flush_backlog();
-  [[nodiscard]] RecordActor actor(const session::Command& command) const;
-  [[nodiscard]] RecordActor system() const;
-
-  Handled preload(const session::Command& command);
-  session::Reply start(const session::Command& command);
-  session::Reply music_event(const session::Command& command, plan::SessionEvent::Kind kind);
-  session::Reply booster(const session::Command& command);
-  session::Reply ack(const session::Command& command);
-  session::Reply vitals(const session::Command& command);
-  session::Reply stop(const session::Command& command);
-  session::Reply emergency(const session::Command& command);
-  session::Reply clear(const session::Command& command);
-
-  /** Recomputes the plan with `events_` and hands it to the music. */
-  void replan(config::Millis now);
-  /** Applies light cues that are due and not yet applied. */
-  void apply_lights(config::Millis now, bool only_latest);
-  void end_session(const std::string& reason, config::Millis at);
-  void reset();
-  [[nodiscard]] nlohmann::json dose_payload(const ClientDose& dose, std::chrono::system_clock::time_point at,
-                                            bool booster) const;
-  [[nodiscard]] std::string medication() const;
-  [[nodiscard]] double cap_db() const;
+  [[nodiscard]] Actor system() const { return {device_, "system"}; }
+  [[nodiscard]] DecideContext context() const { return {library_, clock_.stamp()}; }
+  Happened refusal_event(const Command& command, const Reply& refusal);
 
   const config::Library& library_;
   Clock& clock_;
   SessionOutput& out_;
   std::string device_;
-  /** The id of the command being handled: every event it records carries it, linking reply and record. */
-  std::string command_id_;
 
-  session::SessionStatus status_ = session::SessionStatus::Idle;
-  bool preloading_ = false;
-  std::optional<Pending> pending_;
-  std::string id_;
-  std::vector<ClientDose> clients_;
-  const config::Protocol* protocol_ = nullptr;
-  const config::Playlist* playlist_ = nullptr;
-  const config::Client* client_ = nullptr;
-  int session_number_ = 0;
-  std::uint64_t shuffle_seed_ = 0;
-  std::map<std::string, config::Millis> durations_;
+  SessionState state_;
+  /** Room-level: the faults of this process (never restored from the record: they are found again). */
+  FaultBoard faults_;
 
-  std::optional<DoseClock> dose_clock_;
-  config::Millis start_at_{0};
-  std::vector<plan::SessionEvent> events_;
-  plan::Plan plan_;
-  double volume_db_ = 0.0;
-  bool talk_ = false;
-  int boosters_ = 0;
-
-  session::ReminderTracker reminders_;
-  bool monitoring_over_ = false;
-  int phase_index_ = -1;
-  std::uint64_t track_ = 0;
+  // What the room did to its lights and its therapist's screen (effects, not session state).
   std::set<std::tuple<long long, int, std::string>> lights_applied_;
   std::string light_scene_;
-
-  session::FaultBoard faults_;
-  /** Drafts the record refused, in order, with the time they happened. */
-  std::deque<EventDraft> backlog_;
+  std::optional<config::Millis> last_tick_;
 };
 
 }  // namespace stillroom::session

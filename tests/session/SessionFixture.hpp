@@ -1,10 +1,11 @@
-// A session core with everything it talks to recorded in memory: the record
-// (a vector that can be told to fail), the music it was asked to play, the
-// lights, the therapist's signals. The daemon tests run the same core against
-// the real SQLite record, audio engine and broker.
+// A session core with everything it acts on recorded in memory: the music it
+// was asked to play, the lights, the therapist's events, and the events it
+// asked to record (kept in order, as the record would keep them). The daemon
+// tests run the same core against the real SQLite record, audio engine and
+// broker.
 #pragma once
 
-#include "record/RecordError.hpp"
+#include "session/EventCodec.hpp"
 #include "session/Session.hpp"
 
 #include <doctest/doctest.h>
@@ -20,64 +21,29 @@ using namespace std::chrono_literals;
 
 class RecordingOutput final : public session::SessionOutput {
  public:
-  explicit RecordingOutput(session::Clock& clock) : clock_(clock) {}
-
-  record::RecordEvent record(const record::EventDraft& draft) override {
-    if (failing) throw record::RecordError(record::RecordError::Kind::DiskFull, "database or disk is full");
-    record::RecordEvent e;
-    e.seq = static_cast<std::int64_t>(events.size()) + 1;
-    e.session = draft.session;
-    e.type = draft.type;
-    e.actor_device = draft.actor.device;
-    e.actor_role = draft.actor.role;
-    e.payload = draft.payload.dump();
-    const auto now = clock_.now();
-    e.utc = config::format_instant(now.wall);
-    e.monotonic_ns = now.monotonic.count();
-    e.boot_id = clock_.boot_id();
-    e.clock_synced = now.synced;
-    events.push_back(e);
-    return e;
-  }
   void play(const plan::Plan& plan, Millis dose_now) override {
     plans.push_back(plan);
     play_times.push_back(dose_now);
   }
   void lights(const plan::LightCue& cue) override { light_cues.push_back(cue); }
-  void signal(const nlohmann::json& event) override { signals.push_back(event); }
-  int previous_sessions(const std::string&) override { return previous; }
+  void signal(const session::Happened& event) override { signalled.push_back(std::string(session::type_name(event.event))); }
+  void notice(const nlohmann::json& notice) override { notices.push_back(notice); }
 
-  [[nodiscard]] std::vector<std::string> types() const {
-    std::vector<std::string> out;
-    for (const auto& e : events) out.push_back(e.type);
-    return out;
-  }
-  [[nodiscard]] std::vector<const record::RecordEvent*> of_type(const std::string& type) const {
-    std::vector<const record::RecordEvent*> out;
-    for (const auto& e : events)
-      if (e.type == type) out.push_back(&e);
-    return out;
-  }
-  [[nodiscard]] const record::RecordEvent& last() const { return events.back(); }
-
-  std::vector<record::RecordEvent> events;
   std::vector<plan::Plan> plans;
   std::vector<Millis> play_times;
   std::vector<plan::LightCue> light_cues;
-  std::vector<nlohmann::json> signals;
-  bool failing = false;
-  int previous = 0;
-
- private:
-  session::Clock& clock_;
+  std::vector<std::string> signalled;
+  std::vector<nlohmann::json> notices;
 };
 
 /** A room with an IM-like protocol: settle -10..0, onset 0..5, peak 5..25, return 25..45, integration 45..60. */
 struct SessionFixture {
   config::Library library;
   session::ManualClock clock;
-  RecordingOutput out{clock};
+  RecordingOutput out;
   std::map<std::string, Millis> durations;
+  /** What the record would hold: every event the session returned, in order. */
+  std::vector<session::Happened> recorded;
 
   SessionFixture() {
     auto& room = library.room;
@@ -95,7 +61,9 @@ struct SessionFixture {
     p.id = "im";
     p.name = "Intramuscular";
     p.route = "im";
-    const auto phase = [&](const char* name, int from, int to, const char* scene) {
+    p.medication = "ketamine";
+    p.dose = {20, 150, {}};
+    const auto phase = [&](const char* name, int from, int to, const char* scene, double volume_db) {
       config::Phase ph;
       ph.name = name;
       ph.start = Millis{from * 60'000};
@@ -103,18 +71,19 @@ struct SessionFixture {
       ph.light_scene = scene;
       ph.crossfade = 8s;
       ph.light_fade = 60s;
+      ph.volume_db = volume_db;
       p.phases.push_back(ph);
     };
-    phase("settle", -10, 0, "dim");
-    phase("onset", 0, 5, "dim");
-    phase("peak", 5, 25, "low");
-    phase("return", 25, 45, "dim");
-    phase("integration", 45, 60, "bright");
+    phase("settle", -10, 0, "dim", -8);
+    phase("onset", 0, 5, "dim", -6);
+    phase("peak", 5, 25, "low", -2);
+    phase("return", 25, 45, "dim", -6);
+    phase("integration", 45, 60, "bright", -10);
     p.monitoring_end = 90min;
     p.end_fade = 30s;
     p.reminders.push_back({"bp-40", "Blood pressure, 40 minutes after dosing", config::ReminderAnchor::Dose, 40min,
                            5min, {}});
-    p.booster = {config::BoosterKind::Extend, 15min, 30min, 10min, 1, {}};
+    p.booster = {config::BoosterKind::Extend, 15min, 30min, 10min, 1, config::DoseRange{10, 75, {}}, {}};
     p.minutes_left = {10min};
 
     auto& pl = library.playlists["calm"];
@@ -140,52 +109,82 @@ struct SessionFixture {
       pl.phases.push_back(m);
     }
 
-    auto& c = library.clients["c-1"];
-    c.id = "c-1";
-    c.protocol = "im";
-    c.playlist = "calm";
-    auto& c2 = library.clients["c-2"];
-    c2.id = "c-2";
-    c2.protocol = "im";
-    c2.playlist = "calm";
-    c2.max_volume_db = -6;
+    for (const char* id : {"c-1", "c-2", "c-3"}) {
+      auto& c = library.clients[id];
+      c.id = id;
+      c.protocol = "im";
+      c.playlist = "calm";
+    }
+    library.clients["c-2"].max_volume_db = -6;
+    library.clients["c-1"].series[3] = {"calm", "", 60.0, {}};
   }
 
   static session::Command command(session::CommandKind kind, const std::string& device = "tablet-1",
-                               const std::string& role = "tablet") {
+                                  const std::string& role = "tablet") {
+    static int counter = 0;
     session::Command c;
-    c.id = std::string(session::to_string(kind)) + "-1";
+    c.id = std::string(session::to_string(kind)) + "-" + std::to_string(++counter);
     c.kind = kind;
     c.device = device;
     c.role = role;
     return c;
   }
 
-  /** Preload (with the preflight answered from `durations`) and start; dose given now. */
-  void begin(session::Session& session, const std::string& client = "c-1") {
-    auto preload = command(session::CommandKind::Preload);
-    preload.client = client;
-    auto handled = session.handle(preload);
-    REQUIRE(handled.preflight);
-    session::PreflightResult result;
-    result.durations = durations;
-    REQUIRE(session.finish_preload(preload, result).ok);
-    REQUIRE(session.handle(command(session::CommandKind::Start)).reply->ok);
+  session::Outcome keep(session::Outcome outcome) {
+    for (const auto& e : outcome.events) recorded.push_back(e);
+    return outcome;
   }
 
+  session::Outcome handle(session::Session& s, const session::Command& c) { return keep(s.handle(c)); }
+
+  /** A command's answer (commands that need a preflight: run it with `durations`). */
+  session::Reply send(session::Session& s, const session::Command& c) {
+    auto outcome = handle(s, c);
+    if (outcome.preflight) outcome = finish(s, c);
+    REQUIRE(outcome.reply);
+    return *outcome.reply;
+  }
+
+  session::Outcome finish(session::Session& s, const session::Command& c, std::vector<std::string> problems = {}) {
+    session::PreflightResult result;
+    result.durations = durations;
+    result.problems = std::move(problems);
+    return keep(s.finish_preload(c, result));
+  }
+
+  /** Preload `client` with a dose of `mg` entered, then start with the dose given now. */
+  void begin(session::Session& s, const std::string& client = "c-1", double mg = 50) {
+    auto preload = command(session::CommandKind::Preload);
+    preload.client = client;
+    preload.doses.push_back({client, mg, std::string("L-1")});
+    REQUIRE(send(s, preload).ok);
+    const auto started = send(s, command(session::CommandKind::Start));
+    REQUIRE_MESSAGE(started.ok, started.error);
+  }
+
+  void tick(session::Session& s) { keep(s.tick()); }
+
   /** Moves the clock in one-second ticks. */
-  void run_for(session::Session& session, Millis d) {
+  void run_for(session::Session& s, Millis d) {
     for (Millis t{0}; t < d; t += 1s) {
       clock.advance(1s);
-      session.tick();
+      tick(s);
     }
   }
 
-  session::Reply send(session::Session& session, session::Command c) {
-    auto h = session.handle(c);
-    REQUIRE(h.reply);
-    return *h.reply;
+  [[nodiscard]] std::vector<std::string> types() const {
+    std::vector<std::string> names;
+    for (const auto& e : recorded) names.emplace_back(session::type_name(e.event));
+    return names;
   }
+  template <class T>
+  [[nodiscard]] std::vector<T> of_type() const {
+    std::vector<T> found;
+    for (const auto& e : recorded)
+      if (const auto* t = std::get_if<T>(&e.event)) found.push_back(*t);
+    return found;
+  }
+  [[nodiscard]] const session::Happened& last() const { return recorded.back(); }
 };
 
 }  // namespace stillroom::test
