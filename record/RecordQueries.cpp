@@ -3,6 +3,7 @@
 #include "record/RecordSchema.hpp"
 #include "session/Event.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace stillroom::record {
@@ -113,9 +114,9 @@ std::vector<SessionSummary> query_sessions(RecordDatabase& db) {
     }
   }
   auto utc_at = db.prepare("SELECT utc FROM events WHERE seq = ?1");
-  auto setup = db.prepare("SELECT type, payload FROM events WHERE session = ?1 AND type IN (" +
-                          quoted(SessionStarted::kType) + ", " + quoted(SessionPreloaded::kType) + ") ORDER BY type = " +
-                          quoted(SessionStarted::kType) + " DESC, seq DESC LIMIT 1");
+  // Every client the preload and the start name: a group member dosed after the start is not in session_started.
+  auto setup = db.prepare("SELECT payload FROM events WHERE session = ?1 AND type IN (" + quoted(SessionPreloaded::kType) +
+                          ", " + quoted(SessionStarted::kType) + ") ORDER BY seq");
   auto last_state = db.prepare("SELECT type, payload FROM events WHERE session = ?1 AND type IN (" + state_types() +
                                ") ORDER BY seq DESC LIMIT 1");
   for (auto& s : sessions) {
@@ -127,15 +128,17 @@ std::vector<SessionSummary> query_sessions(RecordDatabase& db) {
     utc_at.reset();
 
     setup.bind(1, s.session);
-    if (setup.step()) {
-      const auto payload = parse_or_empty(setup.column_text(1));
+    while (setup.step()) {
+      const auto payload = parse_or_empty(setup.column_text(0));
       if (payload.contains("protocol") && payload["protocol"].is_string()) s.protocol = payload["protocol"];
       const auto clients = payload.contains("clients") && payload["clients"].is_array() ? payload["clients"]
                                                                                           : nlohmann::json::array();
       for (const auto& client : clients) {
-        if (client.is_string()) s.clients.push_back(client.get<std::string>());
+        std::string id;
+        if (client.is_string()) id = client.get<std::string>();
         if (client.is_object() && client.contains("client") && client["client"].is_string())
-          s.clients.push_back(client["client"].get<std::string>());
+          id = client["client"].get<std::string>();
+        if (!id.empty() && std::find(s.clients.begin(), s.clients.end(), id) == s.clients.end()) s.clients.push_back(id);
       }
     }
     setup.reset();

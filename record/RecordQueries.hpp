@@ -18,7 +18,7 @@ namespace stillroom::record {
 /** One session as `stillroom record list` shows it. */
 struct SessionSummary {
   std::string session;
-  /** Pseudonymous client ids (from session_started, else session_preloaded). */
+  /** Pseudonymous client ids: every client session_preloaded and session_started name, in that order. */
   std::vector<std::string> clients;
   std::string protocol;
   /** utc of the session's first and last event (by seq). */

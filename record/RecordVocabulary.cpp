@@ -57,7 +57,12 @@ bool is_record_internal_type(std::string_view type) noexcept {
 
 void validate_draft(const EventDraft& draft, bool internal) {
   const std::string& type = draft.type;
-  if (!session::is_recorded_type(type)) refuse("", "unknown event type '" + type + "'");
+  if (!session::is_recorded_type(type)) {
+    const auto& known = session::event_types();
+    if (std::find(known.begin(), known.end(), type) != known.end())
+      refuse(type, "this type is applied live and never recorded");
+    refuse("", "unknown event type '" + type + "'");
+  }
   if (is_record_internal_type(type) && !internal) refuse(type, "this type is written by the record itself");
   check_text(type, "session", draft.session, !session::type_needs_session(type));
   check_text(type, "actor device", draft.actor.device, false);

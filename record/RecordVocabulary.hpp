@@ -21,7 +21,7 @@ namespace stillroom::record {
 [[nodiscard]] bool is_record_internal_type(std::string_view type) noexcept;
 
 /**
- * Throws RecordError(InvalidEvent) naming the first problem: unknown type, a
+ * Throws RecordError(InvalidEvent) naming the first problem: an unknown or live-only type, a
  * missing or mistyped payload field, a non-finite number, a missing session for
  * a session event, an empty actor. `internal` admits the record's own types.
  */

@@ -2,8 +2,9 @@
 // (with a checkpoint), export in three formats, usage errors and exit codes.
 #include "record/RecordTestFixture.hpp"
 
-#include "record/Record.hpp"
+#include "config/Duration.hpp"
 #include "controller/RecordCommand.hpp"
+#include "record/Record.hpp"
 #include "record/RecordTimeline.hpp"
 #include "support/TempDir.hpp"
 
@@ -15,6 +16,7 @@
 using namespace std::chrono_literals;
 using namespace stillroom::record;
 using namespace stillroom::controller;
+namespace session = stillroom::session;
 using stillroom::session::ManualClock;
 using stillroom::test::draft;
 using stillroom::test::file_mode;
@@ -40,40 +42,29 @@ Run run(const std::vector<std::string>& args, const RecordCommandHooks& hooks = 
   return r;
 }
 
+session::Instant at(const char* iso) { return *stillroom::config::parse_instant(iso); }
+
 /** A record with one finished session (a wall-clock step in the middle) and one running session. */
 std::vector<RecordEvent> make_record(const std::filesystem::path& path) {
   ManualClock clock;
   Record record(path, clock, RecordOptions{"room-1"});
   std::vector<RecordEvent> events;
-  events.push_back(record.append(draft("session_preloaded", {{"clients", {"c-017"}},
-                                                            {"protocol", "im-standard"},
-                                                            {"route", "im"},
-                                                            {"playlist", "calm"},
-                                                            {"session_number", 2},
-                                                            {"shuffle_seed", 5}},
-                                       "s-1")));
+  events.push_back(record.append(
+      draft(session::SessionPreloaded{{"c-017"}, "im-standard", "im", "ketamine", "calm", 2, 5, -12.0, {}}, "s-1")));
   clock.advance(2min);
-  events.push_back(record.append(draft("session_started",
-                                       {{"dose_at", "2026-01-01T00:01:00Z"},
-                                        {"clients", {{{"client", "c-017"}, {"dose_at", "2026-01-01T00:01:00Z"}}}},
-                                        {"protocol", "im-standard"},
-                                        {"route", "im"},
-                                        {"playlist", "calm"}},
-                                       "s-1")));
+  // The dose was given a minute before the start was sent: the music starts at +0:01:00.
+  events.push_back(record.append(draft(
+      session::SessionStarted{at("2026-01-01T00:01:00Z"), {"c-017"}, "im-standard", "im", "calm", 60'000ms}, "s-1")));
   clock.advance(10min);
   clock.step_wall(1h);  // NTP step: dose-clock times must not jump with it
-  events.push_back(record.append(draft("talk", {{"on", true}}, "s-1")));
+  events.push_back(record.append(draft(session::TalkChanged{true, 660'000ms}, "s-1")));
   clock.advance(5min);
-  events.push_back(record.append(draft("vitals", {{"client", "c-017"}, {"bp_sys", 131}, {"bp_dia", 85}}, "s-1")));
-  events.push_back(record.append(draft("session_ended", {{"reason", "protocol_end"}, {"at_dose_ms", 1020000}}, "s-1",
-                                       kSystem)));
-  events.push_back(record.append(draft("session_started",
-                                       {{"dose_at", "2026-01-01T01:20:00Z"},
-                                        {"clients", {{{"client", "c-030"}}}},
-                                        {"protocol", "sl-standard"},
-                                        {"route", "sublingual"},
-                                        {"playlist", "calm"}},
-                                       "s-2")));
+  // Vitals entered without a dose-clock time: the timeline derives it.
+  events.push_back(
+      record.append(draft(session::VitalsTaken{"c-017", std::nullopt, 131, 85, std::nullopt, std::nullopt}, "s-1")));
+  events.push_back(record.append(draft(session::SessionEnded{"protocol_end", 1'020'000ms}, "s-1", kSystem)));
+  events.push_back(record.append(draft(
+      session::SessionStarted{at("2026-01-01T01:20:00Z"), {"c-030"}, "sl-standard", "sublingual", "calm", 0ms}, "s-2")));
   return record.events_after(0, 100);
 }
 
@@ -92,8 +83,10 @@ TEST_CASE("record: the timeline shows dose-clock times from the monotonic clock 
   CHECK(timeline[1].dose_time == stillroom::config::Millis{60'000});
   CHECK(timeline[2].type == "clock_stepped");
   CHECK(timeline[2].summary.find("wall clock stepped 3600000 ms") == 0);
-  CHECK(timeline[3].dose_time == stillroom::config::Millis{660'000});  // not 1h11m: the wall step is ignored
-  CHECK(timeline[4].dose_time == stillroom::config::Millis{960'000});
+  CHECK(timeline[3].dose_time == stillroom::config::Millis{660'000});  // its own at_dose_ms
+  CHECK(timeline[4].dose_time == stillroom::config::Millis{960'000});  // from the monotonic clock: not 1h16m
+  CHECK(timeline[1].summary == "started c-017: dose at 2026-01-01T00:01:00.000Z, im, protocol im-standard");
+  CHECK(timeline[3].summary == "talk on");
   CHECK(timeline[5].dose_time == stillroom::config::Millis{1'020'000});  // its own at_dose_ms
   CHECK(timeline[4].summary == "vitals c-017: BP 131/85 mmHg");
   CHECK(timeline[4].actor == "tablet-3 (therapist)");

@@ -10,6 +10,7 @@
 
 using namespace std::chrono_literals;
 using namespace stillroom::record;
+namespace session = stillroom::session;
 using stillroom::session::ManualClock;
 using stillroom::test::draft;
 using stillroom::test::kSystem;
@@ -90,13 +91,11 @@ TEST_CASE("record: the CSV export parses back to every stored field of every eve
   ManualClock clock;
   Record record(dir / "record.db", clock);
   std::vector<RecordEvent> events;
-  events.push_back(record.append(draft("track_changed", {{"title", "Ocean, \"Deep\"\r\nPart 2"},
-                                                          {"artist", " Ünïcode Ω "},
-                                                          {"file", "/music/o.flac"},
-                                                          {"phase", "peak"}})));
+  events.push_back(record.append(
+      draft(session::TrackChanged{"Ocean, \"Deep\"\r\nPart 2", " Ünïcode Ω ", "/music/o.flac", "peak", 3, 1'260'000ms})));
   clock.advance(1500ms);
   clock.set_synced(false);
-  events.push_back(record.append(draft("fault", {{"code", "x"}, {"message", "comma, and \"quotes\""}}, "", kSystem)));
+  events.push_back(record.append(draft(session::FaultRaised{"x", "lamp", "comma, and \"quotes\""}, "", kSystem)));
   for (int i = 0; i < 6; ++i) events.push_back(record.append(sample_event(i)));
 
   const std::string csv = export_csv(events);

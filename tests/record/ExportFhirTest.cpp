@@ -5,6 +5,7 @@
 // the codes and values the clinic imports (LOINC, SNOMED CT routes, UCUM).
 #include "RecordTestFixture.hpp"
 
+#include "config/Duration.hpp"
 #include "record/FhirBundle.hpp"
 #include "record/Record.hpp"
 #include "record/RecordHash.hpp"
@@ -17,6 +18,8 @@
 
 using namespace std::chrono_literals;
 using namespace stillroom::record;
+namespace session = stillroom::session;
+using stillroom::config::Millis;
 using stillroom::session::ManualClock;
 using nlohmann::json;
 using stillroom::test::draft;
@@ -26,6 +29,7 @@ using stillroom::test::TempDir;
 namespace {
 
 const RecordActor kObserver{"tablet-9", "observer"};
+const RecordActor kNurse{"tablet-5", "nurse"};
 
 /** FHIR instant: YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm). */
 bool is_instant(const json& v) {
@@ -176,52 +180,62 @@ const json* resolve(const json& bundle, const json& reference) {
   return nullptr;
 }
 
+/** The pseudonymous id of the Patient or the identifier of the Device a reference points to. */
+std::string identifier_of(const json& bundle, const json& reference) {
+  const json* target = resolve(bundle, reference);
+  REQUIRE(target != nullptr);
+  return (*target)["identifier"][0]["value"].get<std::string>();
+}
+
+std::vector<std::string> notes_of(const json& resource) {
+  std::vector<std::string> out;
+  for (const auto& note : resource.value("note", json::array())) out.push_back(note["text"]);
+  return out;
+}
+
+session::Instant instant(const char* iso) { return *stillroom::config::parse_instant(iso); }
+
+session::DoseGiven given(const std::string& client, const std::string& route, double mg, const char* given_at,
+                         Millis at_dose, bool booster, std::optional<std::string> lot, const std::string& entered_by) {
+  return {client, "ketamine", route, mg, "mg", std::move(lot), instant(given_at), at_dose, booster, entered_by};
+}
+
 std::vector<RecordEvent> im_session(Record& record, ManualClock& clock) {
   std::vector<RecordEvent> events;
   const std::string s = "s-im";
-  events.push_back(record.append(draft("session_preloaded", {{"clients", {"c-017"}},
-                                                            {"protocol", "im-standard"},
-                                                            {"route", "im"},
-                                                            {"playlist", "calm"},
-                                                            {"session_number", 3},
-                                                            {"dose_mg", 50},
-                                                            {"shuffle_seed", 11}},
-                                       s)));
+  events.push_back(record.append(
+      draft(session::SessionPreloaded{{"c-017"}, "im-standard", "im", "ketamine", "calm", 3, 11, -12.0, {}}, s)));
+  // Entered on the nurse's tablet; given and confirmed by the therapist.
+  events.push_back(record.append(draft(session::DoseEntered{"c-017", "ketamine", "im", 50, "mg", "L-2231"}, s, kNurse)));
   clock.advance(2min);
-  events.push_back(
-      record.append(draft("vitals", {{"client", "c-017"}, {"bp_sys", 128}, {"bp_dia", 82}, {"hr", 72}, {"spo2", 98}}, s)));
+  events.push_back(record.append(draft(session::VitalsTaken{"c-017", std::nullopt, 128, 82, 72, 98}, s)));
   clock.advance(3min);
-  events.push_back(record.append(draft("session_started",
-                                       {{"dose_at", "2026-01-01T00:05:00Z"},
-                                        {"clients", {{{"client", "c-017"}, {"dose_at", "2026-01-01T00:05:00Z"}, {"dose_mg", 50}}}},
-                                        {"protocol", "im-standard"},
-                                        {"route", "im"},
-                                        {"playlist", "calm"}},
-                                       s)));
-  events.push_back(record.append(draft("dose", {{"client", "c-017"},
-                                                {"at", "2026-01-01T01:05:00+01:00"},
-                                                {"dose_mg", 50},
-                                                {"route", "im"},
-                                                {"medication", "ketamine"},
-                                                {"booster", false}},
-                                       s)));
+  events.push_back(record.append(
+      draft(session::SessionStarted{instant("2026-01-01T00:05:00Z"), {"c-017"}, "im-standard", "im", "calm", 0ms}, s)));
+  EventDraft dose = draft(given("c-017", "im", 50, "2026-01-01T00:05:00Z", 0ms, false, "L-2231", "tablet-5"), s);
+  dose.payload["given_at"] = "2026-01-01T01:05:00+01:00";  // as a tablet in another zone sent it
+  events.push_back(record.append(dose));
   clock.advance(10min);
-  events.push_back(record.append(draft("phase_changed", {{"phase", "peak"}, {"index", 2}, {"at_dose_ms", 600000}}, s)));
-  events.push_back(record.append(draft("paused", {{"at_dose_ms", 600000}}, s)));
+  events.push_back(record.append(draft(session::PhaseChanged{"peak", 2, 600'000ms, 1'800'000ms}, s)));
+  events.push_back(record.append(draft(session::Paused{600'000ms}, s)));
   clock.advance(1min);
-  events.push_back(record.append(draft("resumed", {{"at_dose_ms", 660000}}, s)));
-  events.push_back(record.append(draft("talk", {{"on", true}}, s)));
-  events.push_back(record.append(draft("talk", {{"on", false}}, s)));
+  events.push_back(record.append(draft(session::Resumed{660'000ms}, s)));
+  events.push_back(record.append(draft(session::TalkChanged{true, 660'000ms}, s)));
+  events.push_back(record.append(draft(session::TalkChanged{false, 660'000ms}, s)));
   clock.advance(9min);
-  events.push_back(record.append(draft("booster", {{"dose_mg", 25}, {"at_dose_ms", 1200000}, {"rule", "extend"}}, s)));
-  events.push_back(record.append(draft("vitals", {{"bp_sys", 135}, {"bp_dia", 88}}, s)));
-  events.push_back(record.append(draft("command_refused", {{"cmd", "skip"}, {"id", "42"}, {"error", "observer may not skip"}},
-                                       s, kObserver)));
-  events.push_back(record.append(draft("fault", {{"code", "light_offline"}, {"message", "lamp"}}, s, kSystem)));
+  events.push_back(record.append(
+      draft(given("c-017", "im", 25, "2026-01-01T00:25:00Z", 1'200'000ms, true, std::nullopt, "tablet-3"), s)));
+  events.push_back(
+      record.append(draft(session::BoosterGiven{"c-017", 1'200'000ms, "extend", true, 3'300'000ms, 6'900'000ms}, s)));
+  events.push_back(
+      record.append(draft(session::VitalsTaken{"c-017", 1'200'000ms, 135, 88, std::nullopt, std::nullopt}, s)));
+  events.push_back(record.append(
+      draft(session::CommandRefused{"skip", "42", "refused", "observer may not skip", {}, {}, {}}, s, kObserver)));
+  events.push_back(record.append(draft(session::FaultRaised{"light_offline", "lamp", "lamp"}, s, kSystem)));
   clock.advance(30min);
-  events.push_back(record.append(draft("session_ended", {{"reason", "stop"}, {"at_dose_ms", 3000000}}, s)));
+  events.push_back(record.append(draft(session::SessionEnded{"stop", 3'000'000ms}, s)));
   clock.advance(60min);
-  events.push_back(record.append(draft("monitoring_ended", {{"at_dose_ms", 6600000}}, s, kSystem)));
+  events.push_back(record.append(draft(session::MonitoringEnded{"c-017", 6'600'000ms}, s, kSystem)));
   return events;
 }
 
@@ -241,6 +255,8 @@ TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 collection bu
   ManualClock clock;
   Record record(dir / "record.db", clock, RecordOptions{"room-1"});
   const auto events = im_session(record, clock);
+  REQUIRE(events[3].type == "session_started");
+  REQUIRE(events[6].type == "paused");
   const json bundle = make_fhir_bundle("s-im", events);
   INFO(bundle.dump(2));
   const auto problems = validate(bundle);
@@ -248,14 +264,14 @@ TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 collection bu
   CHECK(problems.empty());
 
   CHECK(of_type(bundle, "Patient").size() == 1);
-  CHECK(of_type(bundle, "Device").size() == 3);  // the room box, the therapist's and the observer's tablets
+  CHECK(of_type(bundle, "Device").size() == 4);  // the room box; the therapist's, the nurse's and the observer's tablets
   const auto patient = of_type(bundle, "Patient")[0];
   CHECK(patient["identifier"][0]["value"] == "c-017");
 
   const auto encounters = of_type(bundle, "Encounter");
   REQUIRE(encounters.size() == 1);
   CHECK(encounters[0]["status"] == "finished");
-  CHECK(encounters[0]["period"]["start"] == events[2].utc);
+  CHECK(encounters[0]["period"]["start"] == events[3].utc);
   CHECK(encounters[0]["period"]["end"] == events.back().utc);
   CHECK(encounters[0]["identifier"][0]["value"] == "s-im");
 
@@ -264,19 +280,28 @@ TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 collection bu
   CHECK(procedures[0]["status"] == "stopped");
   CHECK(procedures[0]["performedPeriod"] == encounters[0]["period"]);
 
+  // One per dose given: the dose and the booster dose; neither the entered dose nor the booster's timeline event.
   const auto administrations = of_type(bundle, "MedicationAdministration");
-  REQUIRE(administrations.size() == 2);  // the dose and the booster
+  REQUIRE(administrations.size() == 2);
   const auto& dose = administrations[0];
+  CHECK(identifier_of(bundle, dose["subject"]) == "c-017");
   CHECK(dose["effectiveDateTime"] == "2026-01-01T00:05:00.000Z");  // +01:00 normalised to UTC
   CHECK(dose["medicationCodeableConcept"]["text"] == "ketamine");
   CHECK(has_coding(dose["dosage"]["route"], "http://snomed.info/sct", "78421000"));
   CHECK(dose["dosage"]["dose"] ==
         json({{"value", 50.0}, {"unit", "mg"}, {"system", "http://unitsofmeasure.org"}, {"code", "mg"}}));
+  CHECK_FALSE(dose["dosage"].contains("text"));
+  // The device that confirmed it is the performer; who entered the amount, and the lot, are noted.
+  REQUIRE(dose["performer"].size() == 1);
+  CHECK(identifier_of(bundle, dose["performer"][0]["actor"]) == "tablet-3");
+  CHECK(notes_of(dose) == std::vector<std::string>{"entered by tablet-5", "lot L-2231"});
   const auto& booster = administrations[1];
+  CHECK(identifier_of(bundle, booster["subject"]) == "c-017");
   CHECK(booster["dosage"]["dose"]["value"] == 25.0);
   CHECK(booster["dosage"]["text"] == "booster dose");
-  CHECK(booster["effectiveDateTime"] == events[9].utc);
-  CHECK((*resolve(bundle, booster["subject"]))["identifier"][0]["value"] == "c-017");
+  CHECK(booster["effectiveDateTime"] == "2026-01-01T00:25:00.000Z");
+  CHECK(identifier_of(bundle, booster["performer"][0]["actor"]) == "tablet-3");
+  CHECK(notes_of(booster) == std::vector<std::string>{"entered by tablet-3"});  // no lot was given
 
   const auto observations = of_type(bundle, "Observation");
   REQUIRE(observations.size() == 4);  // BP, HR, SpO2 from the first entry; BP from the second
@@ -289,11 +314,17 @@ TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 collection bu
   CHECK(has_coding(bp["component"][1]["code"], "http://loinc.org", "8462-4"));
   CHECK(bp["component"][1]["valueQuantity"]["value"] == 82.0);
   CHECK(has_coding(observations[1]["code"], "http://loinc.org", "8867-4"));
+  CHECK(observations[1]["valueQuantity"]["value"] == 72.0);
   CHECK(observations[1]["valueQuantity"]["code"] == "/min");
   CHECK(has_coding(observations[2]["code"], "http://loinc.org", "59408-5"));
+  CHECK(observations[2]["valueQuantity"]["value"] == 98.0);
   CHECK(observations[2]["valueQuantity"]["code"] == "%");
   CHECK(observations[3]["component"][0]["valueQuantity"]["value"] == 135.0);
-  CHECK(observations[3].contains("subject"));  // the only client of the session
+  CHECK(observations[3]["component"][1]["valueQuantity"]["value"] == 88.0);
+  for (const auto& o : observations) {
+    CHECK(identifier_of(bundle, o["subject"]) == "c-017");
+    CHECK(o["encounter"]["reference"] == "urn:uuid:" + encounters[0]["id"].get<std::string>());
+  }
 
   const auto audits = of_type(bundle, "AuditEvent");
   std::vector<std::string> subtypes;
@@ -304,79 +335,104 @@ TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 collection bu
   CHECK(refused["outcomeDesc"] == "observer may not skip");
   CHECK(refused["agent"][0]["requestor"] == true);
   CHECK(refused["agent"][0]["role"][0]["text"] == "observer");
-  CHECK((*resolve(bundle, refused["agent"][0]["who"]))["identifier"][0]["value"] == "tablet-9");
-  CHECK((*resolve(bundle, refused["source"]["observer"]))["identifier"][0]["value"] == "room-1");
-  CHECK(audits[0]["recorded"] == events[5].utc);
+  CHECK(identifier_of(bundle, refused["agent"][0]["who"]) == "tablet-9");
+  CHECK(identifier_of(bundle, refused["source"]["observer"]) == "room-1");
+  CHECK(audits[0]["recorded"] == events[6].utc);
 
   // The same session exports to the same bytes.
   CHECK(make_fhir_bundle("s-im", events).dump() == bundle.dump());
 }
 
-TEST_CASE("record: a group session maps doses per client and never invents a subject") {
+TEST_CASE("record: a group session maps each dose and each vitals entry to its own client") {
   TempDir dir;
   ManualClock clock;
   Record record(dir / "record.db", clock, RecordOptions{"room-2"});
   const std::string s = "s-group";
   std::vector<RecordEvent> events;
-  events.push_back(record.append(draft("session_started",
-                                       {{"dose_at", "2026-01-01T00:00:00Z"},
-                                        {"clients",
-                                         {{{"client", "c-020"}, {"dose_at", "2026-01-01T00:00:00Z"}, {"dose_mg", 60}},
-                                          {{"client", "c-021"}, {"dose_at", "2026-01-01T00:01:00Z"}, {"dose_mg", 70}}}},
-                                        {"protocol", "group-sublingual"},
-                                        {"route", "sublingual"},
-                                        {"playlist", "calm"}},
+  events.push_back(record.append(draft(session::SessionPreloaded{{"c-020", "c-021"}, "group-sublingual", "sublingual",
+                                                                 "ketamine", "calm", std::nullopt, 9, -12.0, {}},
                                        s)));
-  events.push_back(record.append(draft("dose", {{"client", "c-020"},
-                                                {"at", "2026-01-01T00:00:00Z"},
-                                                {"dose_mg", 60},
-                                                {"route", "sublingual"},
-                                                {"medication", "ketamine"},
-                                                {"booster", false}},
+  events.push_back(record.append(draft(session::DoseEntered{"c-020", "ketamine", "sublingual", 60, "mg", "L-1"}, s)));
+  events.push_back(
+      record.append(draft(session::DoseEntered{"c-021", "ketamine", "sublingual", 70, "mg", "L-2"}, s, kNurse)));
+  // The music follows c-020's dose; c-021 is dosed a minute later, on their own clock.
+  events.push_back(record.append(draft(session::SessionStarted{instant("2026-01-01T00:00:00Z"), {"c-020"},
+                                                               "group-sublingual", "sublingual", "calm", 0ms},
                                        s)));
-  clock.advance(25min);
-  events.push_back(record.append(draft("booster", {{"dose_mg", 30}, {"at_dose_ms", 1500000}, {"rule", "record"}}, s)));
-  events.push_back(record.append(draft("dose", {{"client", "c-021"},
-                                                {"at", "2026-01-01T00:25:00Z"},
-                                                {"dose_mg", 30},
-                                                {"route", "sublingual"},
-                                                {"medication", "ketamine"},
-                                                {"booster", true}},
-                                       s)));
-  events.push_back(record.append(draft("vitals", {{"bp_sys", 120}, {"bp_dia", 80}}, s)));
-  events.push_back(record.append(draft("emergency", json::object(), s)));
-  events.push_back(record.append(draft("session_ended", {{"reason", "emergency"}, {"at_dose_ms", 1600000}}, s, kSystem)));
+  events.push_back(
+      record.append(draft(given("c-020", "sublingual", 60, "2026-01-01T00:00:00Z", 0ms, false, "L-1", "tablet-3"), s)));
+  clock.advance(1min);
+  events.push_back(record.append(
+      draft(given("c-021", "sublingual", 70, "2026-01-01T00:01:00Z", 60'000ms, false, "L-2", "tablet-5"), s, kNurse)));
+  events.push_back(record.append(draft(session::VitalsTaken{"c-020", 60'000ms, 118, 76, 64, std::nullopt}, s)));
+  clock.advance(24min);
+  events.push_back(record.append(
+      draft(given("c-021", "sublingual", 30, "2026-01-01T00:25:00Z", 1'500'000ms, true, std::nullopt, "tablet-3"), s)));
+  events.push_back(
+      record.append(draft(session::BoosterGiven{"c-021", 1'500'000ms, "record", false, 3'000'000ms, 6'600'000ms}, s)));
+  events.push_back(
+      record.append(draft(session::VitalsTaken{"c-021", 1'500'000ms, 120, 80, std::nullopt, std::nullopt}, s)));
+  events.push_back(record.append(draft(session::EmergencyRaised{1'500'000ms}, s)));
+  events.push_back(record.append(draft(session::SessionEnded{"emergency", 1'600'000ms}, s, kSystem)));
 
   const json bundle = make_fhir_bundle(s, events);
   INFO(bundle.dump(2));
   const auto problems = validate(bundle);
   for (const auto& p : problems) FAIL_CHECK(p);
   CHECK(problems.empty());
-  CHECK(of_type(bundle, "Patient").size() == 2);
+  std::set<std::string> patients;
+  for (const auto& p : of_type(bundle, "Patient")) patients.insert(p["identifier"][0]["value"].get<std::string>());
+  CHECK(patients == std::set<std::string>{"c-020", "c-021"});  // c-021 too, though not dosed at the start
   CHECK(of_type(bundle, "Encounter").size() == 2);
   const auto procedures = of_type(bundle, "Procedure");
   REQUIRE(procedures.size() == 2);
   CHECK(procedures[0]["status"] == "stopped");
+  CHECK(procedures[1]["status"] == "stopped");
 
-  // c-020: its dose event; c-021: its dose at the start (from session_started) and its booster dose.
+  // c-020: its dose; c-021: its first dose and its booster — each with its own amount, lot and confirming device.
   std::map<std::string, std::vector<json>> by_client;
   for (const auto& a : of_type(bundle, "MedicationAdministration"))
-    by_client[(*resolve(bundle, a["subject"]))["identifier"][0]["value"]].push_back(a);
+    by_client[identifier_of(bundle, a["subject"])].push_back(a);
+  CHECK(by_client.size() == 2);
   REQUIRE(by_client["c-020"].size() == 1);
   REQUIRE(by_client["c-021"].size() == 2);
-  CHECK(by_client["c-021"][0]["effectiveDateTime"] == "2026-01-01T00:01:00.000Z");
-  CHECK(by_client["c-021"][0]["dosage"]["dose"]["value"] == 70.0);
-  CHECK(by_client["c-021"][1]["dosage"]["text"] == "booster dose");
-  CHECK(has_coding(by_client["c-021"][1]["dosage"]["route"], "http://snomed.info/sct", "37839007"));
+  const auto& first = by_client["c-020"][0];
+  CHECK(first["effectiveDateTime"] == "2026-01-01T00:00:00.000Z");
+  CHECK(first["dosage"]["dose"]["value"] == 60.0);
+  CHECK(identifier_of(bundle, first["performer"][0]["actor"]) == "tablet-3");
+  CHECK(notes_of(first) == std::vector<std::string>{"entered by tablet-3", "lot L-1"});
+  const auto& second = by_client["c-021"][0];
+  CHECK(second["effectiveDateTime"] == "2026-01-01T00:01:00.000Z");
+  CHECK(second["dosage"]["dose"]["value"] == 70.0);
+  CHECK_FALSE(second["dosage"].contains("text"));
+  CHECK(identifier_of(bundle, second["performer"][0]["actor"]) == "tablet-5");
+  CHECK(notes_of(second) == std::vector<std::string>{"entered by tablet-5", "lot L-2"});
+  const auto& boost = by_client["c-021"][1];
+  CHECK(boost["effectiveDateTime"] == "2026-01-01T00:25:00.000Z");
+  CHECK(boost["dosage"]["dose"]["value"] == 30.0);
+  CHECK(boost["dosage"]["text"] == "booster dose");
+  CHECK(has_coding(boost["dosage"]["route"], "http://snomed.info/sct", "37839007"));
+  CHECK(identifier_of(bundle, boost["performer"][0]["actor"]) == "tablet-3");
   // Each administration's context is its own client's encounter.
   for (const auto& [client, list] : by_client)
-    for (const auto& a : list)
-      CHECK((*resolve(bundle, (*resolve(bundle, a["context"]))["subject"]))["identifier"][0]["value"] == client);
+    for (const auto& a : list) CHECK(identifier_of(bundle, (*resolve(bundle, a["context"]))["subject"]) == client);
 
-  const auto observations = of_type(bundle, "Observation");
-  REQUIRE(observations.size() == 1);
-  CHECK_FALSE(observations[0].contains("subject"));  // nobody was named: no subject is guessed
-  CHECK(observations[0]["note"][0]["text"].get<std::string>().find("not named") != std::string::npos);
+  // Vitals: c-020's BP and heart rate, c-021's BP; each under the client it names, in that client's encounter.
+  std::map<std::string, std::vector<json>> vitals;
+  for (const auto& o : of_type(bundle, "Observation")) {
+    const std::string client = identifier_of(bundle, o["subject"]);
+    CHECK(identifier_of(bundle, (*resolve(bundle, o["encounter"]))["subject"]) == client);
+    vitals[client].push_back(o);
+  }
+  CHECK(vitals.size() == 2);
+  REQUIRE(vitals["c-020"].size() == 2);
+  REQUIRE(vitals["c-021"].size() == 1);
+  CHECK(vitals["c-020"][0]["component"][0]["valueQuantity"]["value"] == 118.0);
+  CHECK(vitals["c-020"][0]["component"][1]["valueQuantity"]["value"] == 76.0);
+  CHECK(has_coding(vitals["c-020"][1]["code"], "http://loinc.org", "8867-4"));
+  CHECK(vitals["c-020"][1]["valueQuantity"]["value"] == 64.0);
+  CHECK(vitals["c-021"][0]["component"][0]["valueQuantity"]["value"] == 120.0);
+  CHECK(vitals["c-021"][0]["component"][1]["valueQuantity"]["value"] == 80.0);
 
   const auto audits = of_type(bundle, "AuditEvent");
   REQUIRE(audits.size() == 1);

@@ -10,6 +10,7 @@
 
 using namespace std::chrono_literals;
 using namespace stillroom::record;
+namespace session = stillroom::session;
 using stillroom::session::ManualClock;
 using stillroom::test::draft;
 using stillroom::test::sample_event;
@@ -19,12 +20,18 @@ TEST_CASE("record: an event survives to_json and back unchanged") {
   TempDir dir;
   ManualClock clock;
   Record record(dir / "record.db", clock);
-  const auto e = record.append(draft("vitals", {{"client", "c-017"}, {"bp_sys", 128}, {"bp_dia", 84.5}, {"spo2", 97}}));
-  const RecordEvent back = event_from_json(nlohmann::json::parse(to_json(e).dump()));
-  CHECK(back.payload == e.payload);
-  CHECK(back.hash == e.hash);
-  CHECK(compute_hash(back) == e.hash);
-  CHECK(back.actor_device == "tablet-3");
+  // Integers, an absent optional field, and a fraction that must keep its exact digits.
+  for (const auto& stored : {record.append(draft(session::VitalsTaken{"c-017", 41min, 128, 84, std::nullopt, 97})),
+                             record.append(draft(session::VolumeChanged{-7.3, 42min}))}) {
+    INFO(stored.payload);
+    const RecordEvent back = event_from_json(nlohmann::json::parse(to_json(stored).dump()));
+    CHECK(back.payload == stored.payload);
+    CHECK(back.hash == stored.hash);
+    CHECK(compute_hash(back) == stored.hash);
+    CHECK(back.actor_device == "tablet-3");
+  }
+  const auto e = record.events_after(0, 1).at(0);
+  CHECK(e.payload == R"({"at_dose_ms":2460000,"bp_dia":84,"bp_sys":128,"client":"c-017","spo2":97})");
   CHECK_THROWS_AS(event_from_json(nlohmann::json::object()), std::invalid_argument);
   auto broken = to_json(e);
   broken["seq"] = "one";

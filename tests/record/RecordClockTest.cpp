@@ -99,7 +99,7 @@ TEST_CASE("record: a wall clock step is recorded before the event, and nothing i
   // A step backwards: the event's wall time is earlier than its predecessor's, its seq is still later.
   clock.advance(10s);
   clock.step_wall(-2h);
-  const auto earlier = record.append(draft("talk", {{"on", true}}, "s-1"));
+  const auto earlier = record.append(draft("talk", {{"on", true}, {"at_dose_ms", 40'000}}, "s-1"));
   const auto tail = record.events_after(3, 10);
   REQUIRE(tail.size() == 2);
   CHECK(tail[0].type == "clock_stepped");

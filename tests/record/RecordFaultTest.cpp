@@ -37,7 +37,7 @@ namespace {
 
 /** An event with a 2 KB payload: fills space quickly. */
 EventDraft bulky(int n) {
-  return draft("fault", {{"code", "bulk-" + std::to_string(n)}, {"message", std::string(2000, 'x')}}, "", kSystem);
+  return draft(stillroom::session::FaultRaised{"bulk-" + std::to_string(n), "record", std::string(2000, 'x')}, "", kSystem);
 }
 
 std::uintmax_t size_or_zero(const std::filesystem::path& p) {

@@ -3,7 +3,9 @@
 // sessions and queries.
 #include "RecordTestFixture.hpp"
 
+#include "config/Duration.hpp"
 #include "record/Record.hpp"
+#include "record/RecordHappened.hpp"
 #include "record/RecordHash.hpp"
 #include "record/RecordReader.hpp"
 #include "support/TempDir.hpp"
@@ -16,6 +18,7 @@
 
 using namespace std::chrono_literals;
 using namespace stillroom::record;
+namespace session = stillroom::session;
 using stillroom::session::ManualClock;
 using stillroom::test::draft;
 using stillroom::test::file_mode;
@@ -26,6 +29,8 @@ using stillroom::test::sample_event;
 using stillroom::test::TempDir;
 
 namespace {
+
+session::Instant instant(const char* iso) { return *stillroom::config::parse_instant(iso); }
 
 void check_same(const RecordEvent& a, const RecordEvent& b) {
   CHECK(a.seq == b.seq);
@@ -84,6 +89,7 @@ TEST_CASE("record: the canonical form is the documented byte string and its hash
 }
 
 TEST_CASE("record: append returns the stored event, chained, and it reads back identically") {
+  constexpr std::int64_t kSeed = std::numeric_limits<std::int64_t>::max();
   TempDir dir;
   ManualClock clock;
   std::vector<RecordEvent> appended;
@@ -92,24 +98,24 @@ TEST_CASE("record: append returns the stored event, chained, and it reads back i
     REQUIRE(record.available());
     CHECK(record.open_report().created);
     CHECK_FALSE(record.open_report().replaced.has_value());
-    appended.push_back(record.append(draft("session_preloaded", {{"clients", {"c-017"}},
-                                                                 {"protocol", "im-standard"},
-                                                                 {"route", "im"},
-                                                                 {"playlist", "calm-1"},
-                                                                 {"session_number", 3},
-                                                                 {"dose_mg", 50},
-                                                                 {"shuffle_seed", 18446744073709551615ULL}})));
+    // A seed no double can hold: the record keeps 64-bit integers exactly.
+    appended.push_back(record.append(draft(session::SessionPreloaded{{"c-017"},
+                                                                     "im-standard",
+                                                                     "im",
+                                                                     "ketamine",
+                                                                     "calm-1",
+                                                                     3,
+                                                                     kSeed,
+                                                                     -12.0,
+                                                                     {{"/music/a.flac", 312'000}}})));
     clock.advance(90s);
     clock.set_synced(false);
-    appended.push_back(record.append(draft("dose", {{"client", "c-017"},
-                                                    {"at", "2026-01-01T00:01:30.000Z"},
-                                                    {"dose_mg", 50.5},
-                                                    {"route", "im"},
-                                                    {"medication", "ketamine"},
-                                                    {"booster", false}})));
+    appended.push_back(record.append(draft(session::DoseGiven{"c-017", "ketamine", "im", 50.5, "mg", "L-2231",
+                                                              instant("2026-01-01T00:01:30.000Z"), 0ms, false,
+                                                              "tablet-3"})));
     clock.advance(250ms);
-    appended.push_back(record.append(draft("fault", {{"code", "light_offline"}, {"message", "desk lamp, \"quoted\"\n"}},
-                                           "", kSystem)));
+    appended.push_back(record.append(
+        draft(session::FaultRaised{"light_offline", "desk lamp", "desk lamp, \"quoted\"\n"}, "", kSystem)));
   }
   REQUIRE(appended.size() == 3);
   CHECK(appended[0].seq == 1);
@@ -130,7 +136,13 @@ TEST_CASE("record: append returns the stored event, chained, and it reads back i
   CHECK(appended[0].clock_synced);
   CHECK_FALSE(appended[1].clock_synced);
   CHECK(appended[0].boot_id == "00000000-0000-4000-8000-000000000001");
-  CHECK(appended[0].payload_json()["shuffle_seed"] == 18446744073709551615ULL);
+  CHECK(appended[0].payload_json()["shuffle_seed"] == kSeed);
+  CHECK(appended[0].payload.find("\"shuffle_seed\":9223372036854775807") != std::string::npos);
+  CHECK(std::get<session::SessionPreloaded>(to_happened(appended[0]).event).shuffle_seed == kSeed);
+  const auto dose = std::get<session::DoseGiven>(to_happened(appended[1]).event);
+  CHECK(dose.amount == 50.5);
+  CHECK(dose.lot == "L-2231");
+  CHECK(stillroom::config::format_instant(dose.given_at) == "2026-01-01T00:01:30.000Z");
   CHECK(appended[2].session.empty());
   CHECK(appended[2].actor_role == "system");
 
@@ -156,11 +168,9 @@ TEST_CASE("record: SQLite's own JSON functions recompute the canonical form of e
   ManualClock clock;
   {
     Record record(dir / "record.db", clock);
-    record.append(draft("track_changed", {{"title", "Ünïcode — \"Ω\" \\ tab\there"},
-                                          {"artist", "line\nbreak, comma"},
-                                          {"file", "/music/a b.flac"},
-                                          {"phase", "onset"}}));
-    record.append(draft("fault", {{"code", "ctl\x01"}, {"message", "bell \x07 and del \x7f"}}, "", kSystem));
+    record.append(draft(session::TrackChanged{"Ünïcode — \"Ω\" \\ tab\there", "line\nbreak, comma",
+                                              "/music/a b.flac", "onset", 1, 95'000ms}));
+    record.append(draft(session::FaultRaised{"ctl\x01", "bell", "bell \x07 and del \x7f"}, "", kSystem));
     for (int i = 0; i < 5; ++i) record.append(sample_event(i));
   }
   RawDb raw(dir / "record.db");
@@ -192,7 +202,7 @@ TEST_CASE("record: durability settings are really in force") {
   // WAL is a property of the file: another connection sees it too.
   RawDb raw(dir / "record.db");
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
-  CHECK(raw.text("PRAGMA user_version") == "1");
+  CHECK(raw.text("PRAGMA user_version") == "2");  // the schema with the table of answered commands
 
   RecordOptions normal;
   normal.sync = RecordOptions::Sync::Normal;
@@ -260,23 +270,52 @@ TEST_CASE("record: malformed events are refused with a specific message and chan
     std::string message;
   };
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  const session::DoseGiven dose{"c-1", "ketamine", "im", 50, "mg", std::nullopt, instant("2026-01-01T00:00:00Z"), 0ms,
+                                false, "tablet-3"};
+  const session::SessionStarted started{instant("2026-01-01T00:00:00Z"), {"c-1"}, "im-standard", "im", "calm", 0ms};
+  const session::VitalsTaken vitals{"c-1", 41min, 128, 82, 71, 98};
+  const session::CommandRefused refused{"skip", "42", "refused", "observer may not skip", {}, {}, {}};
+  // A valid typed event's draft with one field replaced (null: removed).
+  auto changed = [](const session::Event& event, const char* field, nlohmann::json value) {
+    EventDraft d = draft(event);
+    if (value.is_null()) d.payload.erase(field);
+    else d.payload[field] = std::move(value);
+    return d;
+  };
   const std::vector<Case> cases = {
       {draft("volumes", {{"db", 1}}), "unknown event type 'volumes'"},
-      {draft("volume", nlohmann::json::object()), "payload field 'db' is missing"},
-      {draft("volume", {{"db", "loud"}}), "payload field 'db' must be a number"},
-      {draft("volume", {{"db", nan}}), "payload.db is not a finite number"},
-      {draft("dose", {{"client", "c-1"}, {"at", "yesterday"}, {"route", "im"}, {"medication", "k"}, {"booster", false}}),
-       "payload field 'at' must be an ISO 8601 instant"},
-      {draft("dose",
-             {{"client", "c-1"}, {"at", "2026-01-01T00:00:00Z"}, {"route", "im"}, {"medication", "k"}, {"booster", false}},
-             ""),
-       "session is empty"},
-      {draft("session_ended", {{"reason", "bored"}, {"at_dose_ms", 1}}), "one of stop, protocol_end, emergency"},
+      {draft("volume", nlohmann::json::object()), "volume: payload field 'db' is missing"},
+      {draft("volume", {{"db", "loud"}}), "volume: payload field 'db' must be a number"},
+      {draft("volume", {{"db", nan}}), "volume: payload field 'db' must be a finite number"},
+      {draft("volume", {{"db", 1}, {"trim", {1.0, inf}}}), "volume: payload.trim[1] is not a finite number"},
+      {changed(dose, "given_at", "yesterday"), "dose: payload field 'given_at' must be an ISO 8601 instant"},
+      {draft(dose, ""), "dose: session is empty"},
+      {changed(dose, "amount", 0), "dose: payload field 'amount' must be greater than 0"},
+      {changed(dose, "unit", "ml"), "dose: payload field 'unit' must be mg"},
+      {changed(dose, "entered_by", nullptr), "dose: payload field 'entered_by' is missing"},
+      {draft("dose", {{"client", "c-1"}, {"at", "2026-01-01T00:00:00Z"}, {"dose_mg", 50}, {"route", "im"},
+                      {"medication", "ketamine"}, {"booster", false}}),
+       "dose: payload field 'amount' is missing"},  // the shape before amount and unit
+      {draft("talk", {{"on", true}}), "talk: payload field 'at_dose_ms' is missing"},
+      {changed(started, "clients", {{{"client", "c-1"}}}),
+       "session_started: payload field 'clients' must be an array of strings"},
+      {changed(vitals, "bp_sys", 128.5), "vitals: payload field 'bp_sys' must be an integer"},
+      {changed(vitals, "client", nullptr), "vitals: payload field 'client' is missing"},
+      {changed(refused, "error", nullptr), "command_refused: payload field 'error' is missing"},
+      {draft("fault", {{"code", "broker"}, {"message", "offline"}}, ""), "fault: payload field 'subject' is missing"},
+      {draft("session_ended", {{"reason", "bored"}, {"at_dose_ms", 1}}),
+       "session_ended: payload field 'reason' must be one of stop, protocol_end, emergency"},
       {draft("volume", {{"db", 1}}, "s-1", {"", "therapist"}), "actor device is empty"},
       {draft("volume", {{"db", 1}}, "s-1", {"tablet", ""}), "actor role is empty"},
-      {draft("volume", nlohmann::json::array({1})), "payload is not a JSON object"},
-      {draft("clock_stepped", {{"step_ms", 5}}), "written by the record itself"},
-      {draft("fault", {{"code", "x"}, {"message", std::string("\xff\xfe", 2)}}), "not valid UTF-8"},
+      {draft("volume", {{"db", 1}}, "s-1", {"tablet\t3", "therapist"}), "actor device contains a control character"},
+      {draft("volume", nlohmann::json::array({1})), "volume: payload is not a JSON object"},
+      {draft(session::ClockStepped{5, 1, 1000, "2026-01-01T00:00:01.000Z", "2026-01-01T00:00:01.005Z",
+                                   "2026-01-01T00:00:00.000Z", true}),
+       "clock_stepped: this type is written by the record itself"},
+      {draft(session::PreloadChecking{"7", "s-0001", {"c-1"}, "im-standard", "calm"}, ""),
+       "preload_checking: this type is applied live and never recorded"},
+      {draft(session::FaultRaised{"x", "lamp", std::string("\xff\xfe", 2)}, "", kSystem), "not valid UTF-8"},
       {draft("volume", {{"db", 1}}, "s-1\n"), "session contains a control character"},
   };
   for (const auto& c : cases) {
@@ -301,32 +340,20 @@ TEST_CASE("record: sessions, a session's events and events after a seq") {
   TempDir dir;
   ManualClock clock;
   Record record(dir / "record.db", clock);
-  record.append(draft("session_preloaded", {{"clients", {"c-017"}},
-                                            {"protocol", "im-standard"},
-                                            {"route", "im"},
-                                            {"playlist", "calm"},
-                                            {"session_number", 1},
-                                            {"shuffle_seed", 7}},
-                      "s-a"));
+  const auto dose_at = instant("2026-01-01T00:01:00Z");
+  record.append(
+      draft(session::SessionPreloaded{{"c-017"}, "im-standard", "im", "ketamine", "calm", 1, 7, -12.0, {}}, "s-a"));
   clock.advance(60s);
-  record.append(draft("session_started",
-                      {{"dose_at", "2026-01-01T00:01:00Z"},
-                       {"clients", {{{"client", "c-017"}, {"dose_at", "2026-01-01T00:01:00Z"}}}},
-                       {"protocol", "im-standard"},
-                       {"route", "im"},
-                       {"playlist", "calm"}},
-                      "s-a"));
-  record.append(draft("fault", {{"code", "broker"}, {"message", "offline"}}, "", kSystem));
-  record.append(draft("session_started",
-                      {{"dose_at", "2026-01-01T00:01:00Z"},
-                       {"clients", {{{"client", "c-020"}}, {{"client", "c-021"}}}},
-                       {"protocol", "group-im"},
-                       {"route", "im"},
-                       {"playlist", "calm"}},
+  record.append(draft(session::SessionStarted{dose_at, {"c-017"}, "im-standard", "im", "calm", 0ms}, "s-a"));
+  record.append(draft(session::FaultRaised{"broker", "mqtt", "offline"}, "", kSystem));
+  // A group: the music follows c-020's dose; c-021 is dosed later, on their own clock.
+  record.append(draft(session::SessionPreloaded{{"c-020", "c-021"}, "group-im", "im", "ketamine", "calm", std::nullopt, 8,
+                                                -12.0, {}},
                       "s-b"));
+  record.append(draft(session::SessionStarted{dose_at, {"c-020"}, "group-im", "im", "calm", 0ms}, "s-b"));
   clock.advance(60min);
-  record.append(draft("session_ended", {{"reason", "protocol_end"}, {"at_dose_ms", 3600000}}, "s-a"));
-  record.append(draft("paused", {{"at_dose_ms", 3600000}}, "s-b"));
+  record.append(draft(session::SessionEnded{"protocol_end", 3'600'000ms}, "s-a"));
+  record.append(draft(session::Paused{3'600'000ms}, "s-b"));
 
   const auto sessions = record.sessions();
   REQUIRE(sessions.size() == 2);
@@ -335,26 +362,29 @@ TEST_CASE("record: sessions, a session's events and events after a seq") {
   CHECK(sessions[0].protocol == "im-standard");
   CHECK(sessions[0].events == 3);
   CHECK(sessions[0].first_seq == 1);
-  CHECK(sessions[0].last_seq == 5);
+  CHECK(sessions[0].last_seq == 6);
   CHECK(sessions[0].first_utc == "2026-01-01T00:00:00.000Z");
   CHECK(sessions[0].last_utc == "2026-01-01T01:01:00.000Z");
   CHECK(sessions[0].state == "ended:protocol_end");
   CHECK(sessions[1].session == "s-b");
+  // Every client of the session, not only those dosed at the start.
   CHECK(sessions[1].clients == std::vector<std::string>{"c-020", "c-021"});
   CHECK(sessions[1].protocol == "group-im");
+  CHECK(sessions[1].events == 3);
   CHECK(sessions[1].state == "paused");
 
   const auto b = record.session_events("s-b");
-  REQUIRE(b.size() == 2);
+  REQUIRE(b.size() == 3);
   CHECK(b[0].seq == 4);
-  CHECK(b[1].seq == 6);
+  CHECK(b[1].seq == 5);
+  CHECK(b[2].seq == 7);
   CHECK(record.session_events("s-none").empty());
 
   const auto after = record.events_after(2, 2);
   REQUIRE(after.size() == 2);
   CHECK(after[0].seq == 3);
   CHECK(after[1].seq == 4);
-  CHECK(record.events_after(6, 10).empty());
+  CHECK(record.events_after(7, 10).empty());
 }
 
 TEST_CASE("record: two writers on one file keep one unbroken chain") {
