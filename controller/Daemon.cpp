@@ -63,6 +63,16 @@ void injected_fault(const char* thread) {
     throw std::runtime_error(std::string("fault injected into the ") + thread + " thread");
 }
 
+/** Tests slow one stage down this way, as a slow SD card would (STILLROOM_INJECT_DELAY=preflight:3000). */
+void injected_delay(const char* stage) {
+  const char* spec = std::getenv("STILLROOM_INJECT_DELAY");
+  if (spec == nullptr) return;
+  const std::string text = spec;
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || text.substr(0, colon) != stage) return;
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(text.c_str() + colon + 1)));
+}
+
 std::filesystem::path heartbeat_file(const config::Room& room) { return room.record.path + ".alive"; }
 
 }  // namespace
@@ -215,6 +225,7 @@ json Daemon::Impl::reply_body(const session::Command& command, const session::Re
 }
 
 void Daemon::Impl::handle(const session::Command& command) {
+  state_dirty = true;
   if (command.kind == session::CommandKind::History) return history(command);
   if (const auto first = ledger.find(command.device, command.id)) {
     // Answered before (QoS 1 redelivery, a retry): the first answer again, nothing else — after what is in flight.
@@ -302,6 +313,7 @@ void Daemon::Impl::preflight(const session::Command& command, session::Preflight
   if (worker.joinable()) worker.join();  // the previous one has posted its result and is ending
   worker = guarded_thread("preflight", [this, command, job] {
     injected_fault("preflight");
+    injected_delay("preflight");
     auto result = run_preflight(job, &loudness);
     inbox.post([this, command, job, result = std::move(result)] {
       preflights[job.playlist->id] = PreflightVerdict{result.problems.empty(), config::format_instant(clock.now().wall),
@@ -511,8 +523,9 @@ int Daemon::Impl::run() {
   link.start();
   link.subscribe(link.topics().at("record/ack"), 1);
   for (const auto& topic : light_controller.state_topics()) link.subscribe(topic, 0);
-  restore_session();
   writer.start();
+  restore_session();
+  writer.drain();  // what the restart found is on record before the room goes on
   heartbeat.start();
   publish_state();
   start_audio();

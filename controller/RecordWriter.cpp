@@ -4,6 +4,7 @@
 #include "session/EventCodec.hpp"
 
 #include <cstdlib>
+#include <future>
 #include <stdexcept>
 
 namespace stillroom::controller {
@@ -77,6 +78,13 @@ void RecordWriter::link_changed(bool connected) {
 
 void RecordWriter::read(std::function<void(record::Record&)> work) {
   post([this, work = std::move(work)] { work(record_); });
+}
+
+void RecordWriter::drain() {
+  std::promise<void> done;
+  auto future = done.get_future();
+  post([&done] { done.set_value(); });
+  future.wait();
 }
 
 void RecordWriter::run() {

@@ -65,6 +65,8 @@ class RecordWriter {
   void link_changed(bool connected);
   /** Runs `work` on the writer thread (after everything submitted before it). */
   void read(std::function<void(record::Record&)> work);
+  /** Waits until everything submitted before it was stored (or failed): a restart's own events before it goes on. */
+  void drain();
 
  private:
   using Work = std::function<void()>;

@@ -32,7 +32,8 @@ enum class Visibility {
 
 // Each struct: kType (the record's type name), kInSession (must name its
 // session), kRecorded (false: applied live, never stored), and
-// describe(event, visitor) naming every field with its visibility.
+// describe(event, visitor) naming every field with its visibility; some add
+// check(event), the rules beyond the fields' types ("" when it holds).
 
 struct SessionPreloaded {
   static constexpr std::string_view kType = "session_preloaded";
@@ -76,6 +77,10 @@ struct DoseEntered {
     v("amount", e.amount, Visibility::Clinical);
     v("unit", e.unit, Visibility::Clinical);
     v("lot", e.lot, Visibility::Clinical);
+  }
+  static std::string check(const DoseEntered& e) {
+    if (!(e.amount > 0)) return "payload field 'amount' must be greater than 0";
+    return e.unit == "mg" ? std::string() : "payload field 'unit' must be mg";
   }
 };
 
@@ -126,6 +131,10 @@ struct DoseGiven {
     v("at_dose_ms", e.at_dose);
     v("booster", e.booster);
     v("entered_by", e.entered_by);
+  }
+  static std::string check(const DoseGiven& e) {
+    if (!(e.amount > 0)) return "payload field 'amount' must be greater than 0";
+    return e.unit == "mg" ? std::string() : "payload field 'unit' must be mg";
   }
 };
 
@@ -317,6 +326,11 @@ struct SessionEnded {
   static void describe(E& e, V& v) {
     v("reason", e.reason);
     v("at_dose_ms", e.at_dose);
+  }
+  static std::string check(const SessionEnded& e) {
+    return e.reason == "stop" || e.reason == "protocol_end" || e.reason == "emergency"
+               ? std::string()
+               : "payload field 'reason' must be one of stop, protocol_end, emergency";
   }
 };
 

@@ -1,6 +1,7 @@
 #include "session/EventCodec.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <utility>
 
 namespace stillroom::session {
@@ -87,6 +88,9 @@ class Reader {
   }
   void get(const char* name, const json& v, std::int64_t& out) const {
     if (!v.is_number_integer()) wrong(name, "an integer", v);
+    // An unsigned value beyond the signed range would wrap: the stored payload and the replayed event would differ.
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      wrong(name, "an integer within the signed 64-bit range", v);
     out = v.get<std::int64_t>();
   }
   void get(const char* name, const json& v, Millis& out) const {
@@ -146,6 +150,9 @@ Event decode_as(const json& payload) {
   T event;
   Reader reader(payload, T::kType);
   T::describe(event, reader);
+  if constexpr (requires { T::check(event); }) {
+    if (auto problem = T::check(event); !problem.empty()) fail(T::kType, problem);
+  }
   return event;
 }
 

@@ -27,8 +27,8 @@ std::optional<Reply> stale_refusal(const Command& command, std::chrono::system_c
                               "): the sender's clock is wrong; not carried out",
                           "clock_skew");
   // Sent while the room was away and held for it by the broker: acting on it now would be acting late.
-  // A little slack for the sender's estimate of the room's clock.
-  if (connected_at && *command.sent_at + std::chrono::seconds(1) < *connected_at)
+  // A little slack for the sender's estimate of the room's clock (from a state it just received).
+  if (connected_at && *command.sent_at + std::chrono::milliseconds(200) < *connected_at)
     return Reply::failure("sent while the room was offline (" + seconds(std::chrono::floor<config::Millis>(*connected_at - *command.sent_at)) +
                               " before it came back): not carried out",
                           "stale");

@@ -38,7 +38,7 @@ namespace {
 class Echo final : public room::RoomLinkListener {
  public:
   room::RoomLink* link = nullptr;
-  void on_command(const session::Command& command) override { link->reply(command, session::Reply::success()); }
+  void on_command(const session::Command& command) override { link->reply(command, {{"id", command.id}, {"ok", true}}); }
 };
 
 test::MosquittoOptions broker_options(bool nodelay, bool websockets) {

@@ -92,12 +92,12 @@ TEST_CASE("several problems in several files are all reported in one run") {
              "clients: clients/\n"
              "colors: no\n");
   room.write("protocols/im.yaml",
-             "protocol: { route: im }\n"
+             "protocol: { route: im, medication: ketamine, dose_mg: [20, 150] }\n"
              "phases:\n"
              "  - { name: settle, from: -5m, to: 0, lights: dim }\n"
              "  - { name: peak, from: 0, to: 20m, lights: dim, volume_db: -1 }\n");
   room.write("protocols/iv.yaml",
-             "protocol: { route: vein }\n"
+             "protocol: { route: vein, medication: ketamine, dose_mg: [20, 150] }\n"
              "phases:\n"
              "  - { name: settle, from: -5m, to: 0, lights: dim }\n"
              "  - { name: peak, from: 0, to: 40m, lights: dim }\n");

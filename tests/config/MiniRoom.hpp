@@ -67,7 +67,7 @@ class MiniRoom {
                "playlists: playlists/\n"
                "clients: clients/\n");
     dir_.write("protocols/im.yaml",
-               "protocol: { route: im }\n"
+               "protocol: { route: im, medication: ketamine, dose_mg: [20, 150] }\n"
                "phases:\n"
                "  - { name: settle, from: -5m, to: 0, lights: dim }\n"
                "  - { name: peak, from: 0, to: 20m, lights: dim, lyrics: true }\n"

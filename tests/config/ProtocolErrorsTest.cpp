@@ -12,7 +12,7 @@ namespace {
 
 /** Writes protocols/im.yaml with the given phases (and the standard head and tail). */
 void write_phases(const MiniRoom& room, const std::string& phases, const std::string& tail = "monitoring_end: 30m\n") {
-  room.write("protocols/im.yaml", "protocol: { route: im }\nphases:\n" + phases + tail);
+  room.write("protocols/im.yaml", "protocol: { route: im, medication: ketamine, dose_mg: [20, 150] }\nphases:\n" + phases + tail);
 }
 
 }  // namespace
@@ -30,7 +30,7 @@ TEST_CASE("the unbroken mini room loads without problems") {
 
 TEST_CASE("a syntax error names its line and column and the other files are still checked") {
   MiniRoom room;
-  room.write("protocols/im.yaml", "protocol: { route: im }\nphases:\n  - { name: settle, from: -5m, to: [0\n");
+  room.write("protocols/im.yaml", "protocol: { route: im, medication: ketamine, dose_mg: [20, 150] }\nphases:\n  - { name: settle, from: -5m, to: [0\n");
   room.write("playlists/calm.yaml", "playlist: { name: Calm }\nphases:\n  settle: [../music/missing.wav]\n");
   Problems problems;
   const auto library = room.load(problems);
@@ -95,7 +95,7 @@ TEST_CASE("an unknown key gets the nearest valid key as a suggestion") {
 TEST_CASE("an unknown key with no near match lists the valid keys") {
   MiniRoom room;
   room.write("protocols/im.yaml",
-             "protocol: { route: im, colour: blue }\n"
+             "protocol: { route: im, colour: blue, medication: ketamine, dose_mg: [20, 150] }\n"
              "phases:\n"
              "  - { name: settle, from: -5m, to: 0, lights: dim }\n"
              "  - { name: peak, from: 0, to: 20m, lights: dim }\n");
@@ -103,7 +103,7 @@ TEST_CASE("an unknown key with no near match lists the valid keys") {
   (void)room.load(problems);
   CHECK(lines(problems) == std::vector<std::string>{
                                room.at("protocols/im.yaml", 1, 24) +
-                                   ": unknown key 'colour' in protocol (expected one of: id, name, route, medication)"});
+                                   ": unknown key 'colour' in protocol (expected one of: id, name, route, medication, dose_mg)"});
 }
 
 TEST_CASE("a duplicate key is reported at its second occurrence") {
@@ -257,7 +257,7 @@ TEST_CASE("an extend booster without extend_by and an unknown rule are reported"
   CHECK(lines(problems) ==
         std::vector<std::string>{room.at("protocols/im.yaml", 5, 10) + ": booster is missing required key 'extend_by'"});
   room.write("protocols/im.yaml",
-             "protocol: { route: im }\nphases:\n  - { name: settle, from: -5m, to: 0, lights: dim }\n"
+             "protocol: { route: im, medication: ketamine, dose_mg: [20, 150] }\nphases:\n  - { name: settle, from: -5m, to: 0, lights: dim }\n"
              "  - { name: peak, from: 0, to: 20m, lights: dim }\n"
              "booster: { rule: extnd, window: [5m, 10m] }\n");
   Problems second;
@@ -280,7 +280,7 @@ TEST_CASE("a playlist file in the protocols directory is named for what it is") 
 TEST_CASE("two protocols with one id: the second is refused and named with the first's file") {
   MiniRoom room;
   room.write("protocols/zz-im.yaml",
-             "protocol: { id: im, route: im }\n"
+             "protocol: { id: im, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
              "phases:\n"
              "  - { name: settle, from: -5m, to: 20m, lights: dim }\n");
   Problems problems;

@@ -144,8 +144,9 @@ TEST_CASE("roles naming unknown commands and devices naming unknown roles") {
                                room.at("room.yaml", 11, 20) + ": unknown role 'pannel' (did you mean 'panel'?)",
                                room.at("room.yaml", 14, 18) + ": unknown command 'stpo' (did you mean 'stop'?)",
                                room.at("room.yaml", 14, 24) +
-                                   ": unknown command 'dance' (expected one of: preload, start, pause, resume, talk, "
-                                   "volume, skip, alternate, booster, ack, vitals, stop, emergency, clear)",
+                                   ": unknown command 'dance' (expected one of: preload, enter_dose, start, dose, pause, "
+                                   "resume, talk, volume, skip, alternate, booster, ack, vitals, stop, emergency, clear, "
+                                   "history)",
                            });
   CHECK(library.room.roles.at("tablet").size() == stillroom::config::all_commands().size());
   CHECK(library.room.devices.at("tablet-1").role == "tablet");

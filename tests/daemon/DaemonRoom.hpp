@@ -52,7 +52,8 @@ inline std::pair<int, std::string> run_cli(const std::vector<std::string>& args)
 
 inline MosquittoOptions room_broker() {
   MosquittoOptions o;
-  o.users = {{"controller", "c-secret"}, {"tablet-1", "t-secret"}, {"panel-1", "p-secret"}, {"ledger", "l-secret"}};
+  o.users = {{"controller", "c-secret"}, {"tablet-1", "t-secret"},     {"panel-1", "p-secret"},
+             {"ledger", "l-secret"},     {"observer-1", "o-secret"},   {"homeassistant", "h-secret"}};
   std::ifstream acl(std::string(STILLROOM_SOURCE_DIR) + "/config/mosquitto/stillroom.acl");
   std::stringstream text;
   text << acl.rdbuf();
@@ -107,21 +108,8 @@ class DaemonRoom {
   }
 
   /** Starts the daemon and waits until it is online (its retained `online`, published after this call). */
-  void start() {
-    REQUIRE(pid_ < 0);
-    tablet->clear();
-    const std::string binary = stillroom_binary();
-    const std::string room = room_file().string();
-    const std::string log_file = (dir_ / "daemon.log").string();
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      execl(binary.c_str(), binary.c_str(), "run", "--config", room.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
+  void start(const std::vector<std::pair<std::string, std::string>>& env = {}) {
+    launch(env);
     // Online, or the process ended (a configuration error, a crash): then its log says why.
     std::optional<ProbeMessage> online;
     for (int waited = 0; !online && waited < 100; ++waited) {
@@ -136,6 +124,47 @@ class DaemonRoom {
     }
     REQUIRE_MESSAGE(online.has_value(), "the daemon did not come online:\n" << log());
     online_order_ = online->order;
+  }
+  /** Starts the daemon without waiting for anything (its log says how it goes). */
+  void launch(const std::vector<std::pair<std::string, std::string>>& env = {}) {
+    REQUIRE(pid_ < 0);
+    tablet->clear();
+    const std::string binary = stillroom_binary();
+    const std::string room = room_file().string();
+    const std::string log_file = (dir_ / "daemon.log").string();
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+      execl(binary.c_str(), binary.c_str(), "run", "--config", room.c_str(), "--verbose", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  /** Waits until the log holds `text` (false after `timeout`, or when the process ended without it). */
+  bool wait_log(const std::string& text, std::chrono::milliseconds timeout = 10s) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      if (log().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return log().find(text) != std::string::npos;
+  }
+  /** Waits for the process to end by itself; its wait status (nullopt after `timeout`). */
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout = 10s) {
+    REQUIRE(pid_ > 0);
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return status;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return std::nullopt;
   }
   /** kill -9: no chance to say goodbye. */
   void kill9() {
@@ -169,8 +198,10 @@ class DaemonRoom {
     return reply->json();
   }
   /** Preloads `client` and starts its session now; returns the `session_started` event. */
-  json begin_session(const std::string& client) {
-    const auto preload = command("begin-preload", {{"cmd", "preload"}, {"client", client}});
+  json begin_session(const std::string& client, double amount_mg = 50) {
+    const auto preload = command("begin-preload", {{"cmd", "preload"},
+                                                   {"client", client},
+                                                   {"doses", {{{"client", client}, {"amount_mg", amount_mg}}}}});
     REQUIRE_MESSAGE(preload["ok"] == true, preload.dump());
     const auto start = command("begin-start", {{"cmd", "start"}});
     REQUIRE_MESSAGE(start["ok"] == true, start.dump());
@@ -237,16 +268,19 @@ class DaemonRoom {
                "devices:\n"
                "  panel-1: { role: panel }\n"
                "  tablet-1: { role: tablet }\n"
+               "  observer-1: { role: observer }\n"
+               "  homeassistant: { role: panel }\n"
                "roles:\n"
-               "  panel: [start, pause, resume, talk, stop, emergency, ack]\n"
+               "  panel: [start, pause, resume, talk, stop, emergency, ack, history]\n"
                "  tablet: all\n"
+               "  observer: []\n"
                "record: { path: record.db }\n"
                "protocols: protocols/\n"
                "playlists: playlists/\n"
                "clients: clients/\n");
     // Minutes become seconds: onset 0-20 s, peak 20 s-5 min, a reminder at 12 s.
     dir_.write("protocols/quick.yaml",
-               "protocol: { id: quick, name: Compressed IM, route: im, medication: ketamine }\n"
+               "protocol: { id: quick, name: Compressed IM, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
                "phases:\n"
                "  - { name: onset, from: 0, to: 20s, volume_db: -6, lights: dim, light_fade: 2s, crossfade: 2s }\n"
                "  - { name: peak, from: 20s, to: 5m, volume_db: -6, lights: dim, crossfade: 2s }\n"
@@ -257,7 +291,7 @@ class DaemonRoom {
                "end_fade: 2s\n");
     // One phase, one long track: where the music is follows from the dose clock alone.
     dir_.write("protocols/steady.yaml",
-               "protocol: { id: steady, name: One phase, route: im, medication: ketamine }\n"
+               "protocol: { id: steady, name: One phase, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
                "phases:\n"
                "  - { name: peak, from: 0, to: 5m, volume_db: -6, lights: dim, crossfade: 2s }\n"
                "monitoring_end: 6m\n"
@@ -272,6 +306,7 @@ class DaemonRoom {
                "phases:\n"
                "  peak: [../music/b.wav]\n");
     dir_.write("clients/c-7.yaml", "client: { id: c-7, protocol: quick, playlist: calm }\n");
+    dir_.write("clients/c-9.yaml", "client: { id: c-9, protocol: quick, playlist: calm }\n");
     dir_.write("clients/c-8.yaml", "client: { id: c-8, protocol: steady, playlist: one }\n");
   }
 

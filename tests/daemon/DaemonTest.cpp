@@ -75,7 +75,7 @@ TEST_CASE("a whole session driven over MQTT: state, events, the captured audio a
   DaemonRoom room;
   room.start();
 
-  auto preload = room.command("p", {{"cmd", "preload"}, {"client", "c-7"}, {"dose_mg", 50}});
+  auto preload = room.command("p", {{"cmd", "preload"}, {"client", "c-7"}, {"doses", {{{"client", "c-7"}, {"amount_mg", 50}}}}});
   REQUIRE_MESSAGE(preload["ok"] == true, preload.dump());
   const auto preloaded = room.event("session_preloaded");
   REQUIRE(preloaded.has_value());
@@ -124,7 +124,7 @@ TEST_CASE("a whole session driven over MQTT: state, events, the captured audio a
 
   REQUIRE(room.event("phase_changed", 20s, [](const json& e) { return e["phase"] == "peak"; }));
   // A booster in the window extends the session by the protocol's rule.
-  CHECK(room.command("booster", {{"cmd", "booster"}, {"dose_mg", 20}})["ok"] == true);
+  CHECK(room.command("booster", {{"cmd", "booster"}, {"amount_mg", 20}})["ok"] == true);
   CHECK(room.command("skip", {{"cmd", "skip"}})["ok"] == true);
   std::this_thread::sleep_for(2s);
   CHECK(room.command("stop", {{"cmd", "stop"}})["ok"] == true);

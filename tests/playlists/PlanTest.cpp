@@ -321,7 +321,7 @@ TEST_CASE("emergency during a crossfade: a shorter fade takes over, full light a
   CHECK(p.lights.back().brightness_pct == 100);
 }
 
-TEST_CASE("talk and volume become ramped master cues under the cap") {
+TEST_CASE("talk and volume become ramped master cues within the room's range; the client's limit is the ceiling") {
   auto f = three_phases();
   f.room.audio.max_volume_db = -2;
   f.room.audio.default_volume_db = -6;
@@ -337,12 +337,13 @@ TEST_CASE("talk and volume become ramped master cues under the cap") {
   CHECK(p.master[1].talk);
   CHECK(p.master[1].target_db == -6 + f.room.audio.talk_duck_db);
   CHECK(p.master[1].ramp == f.room.audio.ramps.talk);
-  CHECK(p.master[2].volume_db == -4);  // +6 asked, held at the cap
-  CHECK(p.master[2].target_db == -4 + f.room.audio.talk_duck_db);
+  CHECK(p.master[2].volume_db == -2);  // +6 asked, held at the room's maximum
+  CHECK(p.master[2].target_db == -2 + f.room.audio.talk_duck_db);
   CHECK(p.master[2].ramp == f.room.audio.ramps.volume);
   CHECK_FALSE(p.master[3].talk);
-  CHECK(p.master[3].target_db == -4);
-  CHECK(p.master_at(min(4) + sec(30))->volume_db == -4);
+  CHECK(p.master[3].target_db == -2);
+  CHECK(p.master_at(min(4) + sec(30))->volume_db == -2);
+  // What the client hears never passes their limit: the mixer applies cap_db once, on the final level.
 }
 
 TEST_CASE("lights follow the phases, shaped by the client's preferences") {

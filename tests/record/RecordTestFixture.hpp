@@ -6,6 +6,7 @@
 
 #include "record/Record.hpp"
 #include "record/RecordEvent.hpp"
+#include "session/EventCodec.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -46,12 +47,20 @@ inline EventDraft draft(std::string type, nlohmann::json payload, std::string se
   return d;
 }
 
+/** The draft of a typed event. */
+inline EventDraft draft(const session::Event& event, std::string session = "s-0001", RecordActor actor = kTherapist) {
+  return draft(std::string(session::type_name(event)), session::encode(event), std::move(session), std::move(actor));
+}
+
 /** A valid event of a common type, varied by `n` (so payloads differ). */
 inline EventDraft sample_event(int n, std::string session = "s-0001") {
   switch (n % 4) {
     case 0: return draft("volume", {{"db", -6.0 - n}}, std::move(session));
-    case 1: return draft("talk", {{"on", n % 2 == 1}}, std::move(session));
-    case 2: return draft("phase_changed", {{"phase", "peak"}, {"index", n}, {"at_dose_ms", 60000 * n}}, std::move(session));
+    case 1: return draft("talk", {{"on", n % 2 == 1}, {"at_dose_ms", 1000 * n}}, std::move(session));
+    case 2:
+      return draft("phase_changed",
+                   {{"phase", "peak"}, {"index", n}, {"at_dose_ms", 60000 * n}, {"ends_at_dose_ms", 60000 * n + 30000}},
+                   std::move(session));
     default: return draft("paused", {{"at_dose_ms", 1000 * n}}, std::move(session));
   }
 }

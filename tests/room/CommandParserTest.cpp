@@ -52,7 +52,9 @@ TEST_CASE("a tablet may send every command - with typed arguments") {
   Parsing p;
   auto preload = p.accept("tablet-1",
                           R"({"id":"a1","cmd":"preload","client":"c-0042","clients":["c-0042","c-0043"],)"
-                          R"("protocol":"im-standard","playlist":"calm-1","dose_mg":35.5})");
+                          R"("protocol":"im-standard","playlist":"calm-1","session_number":3,)"
+                          R"("doses":[{"client":"c-0042","amount_mg":35.5,"lot":"L-7"},{"client":"c-0043","amount_mg":40}],)"
+                          R"("sent_at":"2026-11-22T09:29:58.250Z"})");
   CHECK(preload.kind == CommandKind::Preload);
   CHECK(preload.id == "a1");
   CHECK(preload.device == "tablet-1");
@@ -61,20 +63,36 @@ TEST_CASE("a tablet may send every command - with typed arguments") {
   CHECK(preload.clients == std::vector<std::string>{"c-0042", "c-0043"});
   CHECK(preload.protocol == "im-standard");
   CHECK(preload.playlist == "calm-1");
-  CHECK(preload.dose_mg == doctest::Approx(35.5));
+  CHECK(preload.session_number == 3);
+  REQUIRE(preload.doses.size() == 2);
+  CHECK(preload.doses[0].client == "c-0042");
+  CHECK(preload.doses[0].amount_mg == doctest::Approx(35.5));
+  CHECK(preload.doses[0].lot == "L-7");
+  CHECK_FALSE(preload.doses[1].lot.has_value());
+  REQUIRE(preload.sent_at.has_value());
+  CHECK(config::format_instant(*preload.sent_at) == "2026-11-22T09:29:58.250Z");
 
-  auto start = p.accept("tablet-1", R"({"id":"a2","cmd":"start","dose_at":"2026-11-22T09:30:00+01:00"})");
+  auto start = p.accept("tablet-1", R"({"id":"a2","cmd":"start","dose_at":"2026-11-22T09:30:00+01:00","clients":["c-0042"]})");
   CHECK(start.kind == CommandKind::Start);
-  REQUIRE(start.dose_at.has_value());
-  CHECK(config::format_instant(*start.dose_at) == "2026-11-22T08:30:00.000Z");
-  CHECK_FALSE(p.accept("tablet-1", R"({"id":"a3","cmd":"start"})").dose_at.has_value());
+  REQUIRE(start.given_at.has_value());
+  CHECK(config::format_instant(*start.given_at) == "2026-11-22T08:30:00.000Z");
+  CHECK(start.clients == std::vector<std::string>{"c-0042"});
+  CHECK_FALSE(p.accept("tablet-1", R"({"id":"a3","cmd":"start"})").given_at.has_value());
+  auto dose = p.accept("tablet-1", R"({"id":"a3b","cmd":"dose","client":"c-0043","given_at":"2026-11-22T09:35:00Z"})");
+  CHECK(dose.client == "c-0043");
+  CHECK(dose.given_at.has_value());
+  auto entered = p.accept("tablet-1", R"({"id":"a3c","cmd":"enter_dose","client":"c-0043","amount_mg":45,"lot":"X"})");
+  CHECK(entered.amount_mg == doctest::Approx(45.0));
+  CHECK(entered.lot == "X");
+  CHECK(p.accept("tablet-1", R"({"id":"a3d","cmd":"history"})").kind == CommandKind::History);
 
   CHECK(p.accept("tablet-1", R"({"id":"a4","cmd":"talk","on":true})").on);
   CHECK_FALSE(p.accept("tablet-1", R"({"id":"a5","cmd":"talk","on":false})").on);
   CHECK(p.accept("tablet-1", R"({"id":"a6","cmd":"volume","db":-6.5})").db == doctest::Approx(-6.5));
-  CHECK(p.accept("tablet-1", R"({"id":"a7","cmd":"booster","dose_mg":20})").dose_mg == doctest::Approx(20.0));
-  CHECK_FALSE(p.accept("tablet-1", R"({"id":"a8","cmd":"booster"})").dose_mg.has_value());
+  CHECK(p.accept("tablet-1", R"({"id":"a7","cmd":"booster","amount_mg":20})").amount_mg == doctest::Approx(20.0));
+  CHECK(p.accept("tablet-1", R"({"id":"a8","cmd":"booster","amount_mg":20,"client":"c-2"})").client == "c-2");
   CHECK(p.accept("tablet-1", R"({"id":"a9","cmd":"ack","reminder":"bp-40"})").reminder == "bp-40");
+  CHECK(p.accept("tablet-1", R"({"id":"a9b","cmd":"ack","reminder":"bp-40","client":"c-2"})").client == "c-2");
   auto vitals = p.accept("tablet-1", R"({"id":"b1","cmd":"vitals","bp_sys":128,"bp_dia":82,"hr":71,"spo2":98})");
   CHECK(vitals.vitals.bp_sys == 128);
   CHECK(vitals.vitals.bp_dia == 82);
@@ -135,10 +153,10 @@ TEST_CASE("malformed - unknown and oversize requests get a specific refusal") {
       {R"({"id":7,"cmd":"pause"})", RejectReason::BadId, "'id' must be a string, not an integer"},
       {R"({"id":"","cmd":"pause"})", RejectReason::BadId, "1 to 128 bytes"},
       {R"({"id":")" + std::string(129, 'x') + R"(","cmd":"pause"})", RejectReason::BadId, "1 to 128 bytes"},
-      {R"({"id":"1"})", RejectReason::MissingCmd, "missing 'cmd' (one of: preload, start, pause"},
+      {R"({"id":"1"})", RejectReason::MissingCmd, "missing 'cmd' (one of: preload, enter_dose, start"},
       {R"({"id":"1","cmd":["pause"]})", RejectReason::BadCmd, "'cmd' must be a string, not an array"},
       {R"({"id":"1","cmd":"puase"})", RejectReason::UnknownCommand, "unknown command 'puase' (did you mean 'pause'?)"},
-      {R"({"id":"1","cmd":"dance"})", RejectReason::UnknownCommand, "(one of: preload, start"},
+      {R"({"id":"1","cmd":"dance"})", RejectReason::UnknownCommand, "(one of: preload, enter_dose, start"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.payload);
@@ -182,23 +200,32 @@ TEST_CASE("arguments are checked for presence - type - range and spelling") {
        "'clients' of 'preload' must be an array of pseudonymous client ids, not a string"},
       {R"({"id":"1","cmd":"preload","client":"c-1","clients":["c-2","c-2"]})", RejectReason::OutOfRange,
        "'clients' of 'preload' lists 'c-2' twice"},
-      {R"({"id":"1","cmd":"preload","client":"c-1","dose_mg":0})", RejectReason::OutOfRange,
-       "'dose_mg' of 'preload' must be greater than 0 mg"},
-      {R"({"id":"1","cmd":"preload","client":"c-1","dose_mg":"35"})", RejectReason::WrongType,
-       "'dose_mg' of 'preload' must be a number, not a string"},
-      {R"({"id":"1","cmd":"preload","client":"c-1","dose":35})", RejectReason::UnknownArgument,
-       "unknown argument 'dose' for 'preload' (did you mean 'dose_mg'?); 'preload' takes: client, clients, protocol, "
-       "playlist, dose_mg"},
+      {R"({"id":"1","cmd":"preload","client":"c-1","doses":[{"client":"c-1","amount_mg":0}]})", RejectReason::OutOfRange,
+       "'amount_mg' of 'preload' must be greater than 0 mg"},
+      {R"({"id":"1","cmd":"preload","client":"c-1","doses":[{"client":"c-1","amount_mg":"35"}]})", RejectReason::WrongType,
+       "'amount_mg' of 'preload' must be a number, not a string"},
+      {R"({"id":"1","cmd":"preload","client":"c-1","doses":[{"client":"c-1"}]})", RejectReason::MissingArgument,
+       "'preload' needs 'amount_mg' (the amount entered, mg)"},
+      {R"({"id":"1","cmd":"preload","client":"c-1","doses":[{"client":"c-1","amount_mg":35,"mg":3}]})",
+       RejectReason::UnknownArgument, "unknown field 'mg' in a dose of 'preload'; a dose has: client, amount_mg, lot"},
+      {R"({"id":"1","cmd":"preload","client":"c-1","dose_mg":35})", RejectReason::UnknownArgument,
+       "unknown argument 'dose_mg' for 'preload'; 'preload' takes: client, clients, protocol, playlist, session_number, "
+       "doses"},
+      {R"({"id":"1","cmd":"preload","client":"c-1","session_number":0})", RejectReason::OutOfRange,
+       "'session_number' of 'preload' must be between 1 and 1000, not 0"},
+      {R"({"id":"1","cmd":"pause","sent_at":"yesterday"})", RejectReason::OutOfRange,
+       "'sent_at' of 'pause' must be an RFC 3339 time with offset, e.g. 2026-11-22T09:30:00Z, not 'yesterday'"},
+      {R"({"id":"1","cmd":"booster"})", RejectReason::MissingArgument, "'booster' needs 'amount_mg' (the booster's amount, mg)"},
       {R"({"id":"1","cmd":"pause","now":true})", RejectReason::UnknownArgument,
        "unknown argument 'now' for 'pause'; 'pause' takes no arguments"},
       {R"({"id":"1","cmd":"start","dose_at":"09:30"})", RejectReason::OutOfRange,
-       "'dose_at' of 'start' must be an ISO 8601 time with offset, e.g. 2026-11-22T09:30:00Z, not '09:30'"},
+       "'dose_at' of 'start' must be an RFC 3339 time with offset, e.g. 2026-11-22T09:30:00Z, not '09:30'"},
       {R"({"id":"1","cmd":"talk"})", RejectReason::MissingArgument, "'talk' needs 'on' (true or false)"},
       {R"({"id":"1","cmd":"talk","on":"yes"})", RejectReason::WrongType, "'on' of 'talk' must be true or false, not a string"},
       {R"({"id":"1","cmd":"volume","db":3})", RejectReason::OutOfRange, "'db' of 'volume' is above the room's maximum of 0 dB"},
       {R"({"id":"1","cmd":"volume","db":-75})", RejectReason::OutOfRange, "'db' of 'volume' must be at least -60 dB"},
       {R"({"id":"1","cmd":"volume","db":null})", RejectReason::WrongType, "'db' of 'volume' must be a number, not null"},
-      {R"({"id":"1","cmd":"booster","dose_mg":2500})", RejectReason::OutOfRange, "'dose_mg' of 'booster' must be at most 2000 mg"},
+      {R"({"id":"1","cmd":"booster","amount_mg":2500})", RejectReason::OutOfRange, "'amount_mg' of 'booster' must be at most 2000 mg"},
       {R"({"id":"1","cmd":"ack"})", RejectReason::MissingArgument, "'ack' needs 'reminder'"},
       {R"({"id":"1","cmd":"ack","reminder":""})", RejectReason::OutOfRange, "'reminder' of 'ack' must not be empty"},
       {R"({"id":"1","cmd":"vitals","bp_sys":120})", RejectReason::MissingArgument, "'vitals' needs 'bp_dia' (diastolic mmHg)"},

@@ -10,6 +10,23 @@ using namespace stillroom;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
+namespace {
+
+/** What Home Assistant sends for a button press: its command_template rendered at press `n` (now() as n seconds). */
+std::string press(const json& button, int n) {
+  std::string text = button["command_template"].get<std::string>();
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE_MESSAGE(at != std::string::npos, from << " in " << text);
+    text.replace(at, from.size(), to);
+  };
+  replace("{{ now().timestamp() | round(3) }}", std::to_string(1764627000 + n) + ".125");
+  replace("{{ now().isoformat() }}", config::format_instant(std::chrono::system_clock::now()));
+  return text;
+}
+
+}  // namespace
+
 TEST_CASE("Home Assistant discovery: one device with sensors - availability and the panel's buttons") {
   const auto config = test::test_room();
   const room::Topics topics("stillroom", "room-1");
@@ -44,8 +61,10 @@ TEST_CASE("Home Assistant discovery: one device with sensors - availability and 
     if (c["p"] != "button") continue;
     buttons.insert(key);
     CHECK(c["command_topic"] == "stillroom/room-1/cmd/homeassistant");
-    const auto parsed = parser.parse(c["command_topic"].get<std::string>(), c["payload_press"].get<std::string>());
-    CHECK_MESSAGE(std::holds_alternative<session::Command>(parsed), c["payload_press"]);
+    const auto parsed = parser.parse(c["command_topic"].get<std::string>(), press(c, 1));
+    CHECK_MESSAGE(std::holds_alternative<session::Command>(parsed), press(c, 1));
+    // Every press is its own command (the room answers a repeated id with its first reply and does nothing).
+    CHECK(press(c, 1) != press(c, 2));
   }
   CHECK(buttons == std::set<std::string>{"start", "pause", "resume", "talk_on", "talk_off", "stop", "emergency"});
 
@@ -89,11 +108,11 @@ TEST_CASE("discovery is published on connect - again when Home Assistant comes o
 
   // A button press from Home Assistant is an ordinary command from device `homeassistant`.
   ha.subscribe("stillroom/room-1/reply/homeassistant");
-  const auto press = again->json()["cmps"]["pause"];
-  REQUIRE(ha.publish(press["command_topic"].get<std::string>(), press["payload_press"].get<std::string>()).ok);
+  const auto pause = again->json()["cmps"]["pause"];
+  REQUIRE(ha.publish(pause["command_topic"].get<std::string>(), press(pause, 7)).ok);
   const auto reply = ha.wait_for("stillroom/room-1/reply/homeassistant");
   REQUIRE(reply.has_value());
-  CHECK(reply->json()["id"] == "ha-pause");
+  CHECK(reply->json()["id"].get<std::string>().rfind("ha-pause-", 0) == 0);
   CHECK(reply->json()["error"] == "'pause' needs state running (the room is idle)");
 
   ha.clear();

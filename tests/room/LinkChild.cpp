@@ -47,7 +47,7 @@ struct Quiet final : room::RoomLinkListener {
   Quiet quiet;
   auto* link = new room::RoomLink(room, quiet);  // never destroyed: the process dies by SIGKILL
   link->start();
-  for (int i = 1; i <= std::stoi(events); ++i) link->publish_event({{"event", "test"}, {"n", i}});
+  for (int i = 1; i <= std::stoi(events); ++i) link->publish_event({{"event", "test"}, {"n", i}}, {{"event", "test"}, {"n", i}});
   std::ofstream(spec.ready_file) << "ready\n";
   for (;;) ::pause();
 }

@@ -125,8 +125,14 @@ class ToyRoom final : public room::RoomLinkListener {
       state.state = status_;
       if (status_ != session::SessionStatus::Idle) state.session = "s-1";
       lock.unlock();
-      if (reply.ok) link_->publish_state(state);
-      link_->reply(command, reply);
+      const auto state_json = session::to_json(state);
+      if (reply.ok) link_->publish_state(state_json);
+      nlohmann::json body = {{"id", command.id}, {"ok", reply.ok}, {"state", state_json}};
+      if (!reply.ok) {
+        body["error"] = reply.error;
+        body["reason"] = "refused";
+      }
+      link_->reply(command, body);
       lock.lock();
     }
   }

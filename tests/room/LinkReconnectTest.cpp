@@ -45,11 +45,11 @@ TEST_CASE("broker killed and restarted mid-session: the link comes back and ever
   session::RoomState running;
   running.state = session::SessionStatus::Running;
   running.session = "s-9";
-  link.publish_state(running);
+  link.publish_state(session::to_json(running));
   {
     test::MqttProbe tablet(broker.port(), "tablet-probe", "tablet-1", "t-secret");
     tablet.subscribe("stillroom/room-1/events");
-    for (int i = 1; i <= 3; ++i) link.publish_event({{"event", "test"}, {"n", i}});
+    for (int i = 1; i <= 3; ++i) link.publish_event({{"event", "test"}, {"n", i}}, {{"event", "test"}, {"n", i}});
     REQUIRE(tablet.wait_for("stillroom/room-1/events", [](const test::ProbeMessage& m) { return m.json()["n"] == 3; }));
   }
 
@@ -58,7 +58,7 @@ TEST_CASE("broker killed and restarted mid-session: the link comes back and ever
   CHECK(toy.connection_changes() == std::vector<bool>{true, false});
   CHECK_FALSE(link.connected());
   // Produced while the broker is away: kept, and sent in order when it returns.
-  for (int i = 4; i <= 12; ++i) link.publish_event({{"event", "test"}, {"n", i}});
+  for (int i = 4; i <= 12; ++i) link.publish_event({{"event", "test"}, {"n", i}}, {{"event", "test"}, {"n", i}});
 
   broker.start();
   test::MqttProbe tablet(broker.port(), "tablet-probe", "tablet-1", "t-secret");
@@ -176,7 +176,7 @@ TEST_CASE("a full offline buffer is a fault - never a crash; what fitted arrives
   room::RoomLink link(config, toy, options);
   toy.attach(link);
   link.start();
-  for (int i = 1; i <= 8; ++i) link.publish_event({{"event", "test"}, {"n", i}});
+  for (int i = 1; i <= 8; ++i) link.publish_event({{"event", "test"}, {"n", i}}, {{"event", "test"}, {"n", i}});
   CHECK(link.stats().buffer_full == 3);
   CHECK(link.stats().events_published == 5);
   CHECK(link.publish("lights", "step", 0) == false);  // QoS 0 is never buffered
@@ -195,7 +195,7 @@ TEST_CASE("a full offline buffer is a fault - never a crash; what fitted arrives
       if (f.code == "mqtt_buffer" && !f.active) return true;
     return false;
   }));
-  CHECK(link.publish_event({{"event", "test"}, {"n", 9}}) == 9);
+  CHECK(link.publish_event({{"event", "test"}, {"n", 9}}, {{"event", "test"}, {"n", 9}}) == 9);
   REQUIRE(observer.wait_for("stillroom/room-1/events", [](const test::ProbeMessage& m) { return m.json()["n"] == 9; }, 10s));
   const auto events = observer.received("stillroom/room-1/events");
   CHECK(event_numbers(events, "n") == std::vector<int>{1, 2, 3, 4, 5, 9});

@@ -17,6 +17,7 @@ MqttProbe::MqttProbe(int port, const std::string& client_id, const std::string& 
     {
       std::lock_guard lock(mutex_);
       message.order = ++arrived_count_;
+      message.arrived = std::chrono::steady_clock::now();
       messages_.push_back(std::move(message));
     }
     arrived_.notify_all();
@@ -112,6 +113,11 @@ std::vector<ProbeMessage> MqttProbe::received(const std::string& topic) const {
   for (const auto& m : messages_)
     if (m.topic == topic) out.push_back(m);
   return out;
+}
+
+std::vector<ProbeMessage> MqttProbe::received_all() const {
+  std::lock_guard lock(mutex_);
+  return messages_;
 }
 
 void MqttProbe::clear() {

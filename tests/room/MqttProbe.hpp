@@ -29,6 +29,8 @@ struct ProbeMessage {
   int qos = 0;
   /** Arrival order at this probe: 1, 2, 3, ... over its whole life (clear() does not reset it). */
   std::uint64_t order = 0;
+  /** When it arrived here. */
+  std::chrono::steady_clock::time_point arrived{};
 
   [[nodiscard]] nlohmann::json json() const { return nlohmann::json::parse(payload); }
 };
@@ -62,6 +64,8 @@ class MqttProbe {
                                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
   /** Everything received on `topic` so far, in order. */
   [[nodiscard]] std::vector<ProbeMessage> received(const std::string& topic) const;
+  /** Everything received so far, in order. */
+  [[nodiscard]] std::vector<ProbeMessage> received_all() const;
   /** Forgets what was received. */
   void clear();
   /** Waits until the client is connected again after a broker restart (it reconnects by itself). */

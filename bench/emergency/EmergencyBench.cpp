@@ -1,0 +1,163 @@
+// EmergencyBench: how long after an emergency command the light command is on
+// the broker, while the record's every fsync takes STILLROOM_SLOW_FSYNC_MS
+// (an SD card under load), beside the same room with normal storage in the
+// same run — and, for each, how long the reply (which waits for the record to
+// be durable) takes. The light must not wait for the disk.
+//
+//   bench_emergency --shim PATH [--rounds N] [--fsync-ms MS]
+// Prints key=value lines: light_p50_ms light_p99_ms reply_p50_ms reply_p99_ms, per storage.
+#include "room/MqttProbe.hpp"
+#include "support/Mosquitto.hpp"
+#include "support/TempDir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace stillroom;
+using namespace stillroom::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+double ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
+}
+
+struct Figures {
+  std::vector<double> light, reply;
+};
+
+void write_room(TempDir& dir, int port) {
+  dir.write("controller.password", "c-secret\n");
+  // One silent-length track is enough: the engine plays to the null output.
+  std::vector<char> wav(44 + 8000 * 2 * 60, 0);
+  const auto put32 = [&](std::size_t at, std::uint32_t v) { for (int i = 0; i < 4; ++i) wav[at + i] = char(v >> (8 * i)); };
+  const auto put16 = [&](std::size_t at, std::uint16_t v) { wav[at] = char(v); wav[at + 1] = char(v >> 8); };
+  std::copy_n("RIFF", 4, wav.begin());
+  put32(4, static_cast<std::uint32_t>(wav.size() - 8));
+  std::copy_n("WAVEfmt ", 8, wav.begin() + 8);
+  put32(16, 16); put16(20, 1); put16(22, 1); put32(24, 8000); put32(28, 16000); put16(32, 2); put16(34, 16);
+  std::copy_n("data", 4, wav.begin() + 36);
+  put32(40, static_cast<std::uint32_t>(wav.size() - 44));
+  for (std::size_t i = 44; i + 1 < wav.size(); i += 2) put16(i, static_cast<std::uint16_t>((i / 2) % 64 * 200));
+  dir.write("music/t.wav", std::string(wav.begin(), wav.end()));
+  dir.write("room.yaml",
+            "room: { id: room-1 }\n"
+            "audio: { output: null, sample_rate: 48000, loudness_cache: cache }\n"
+            "mqtt: { host: 127.0.0.1, port: " + std::to_string(port) +
+                ", username: controller, password_file: controller.password, persistence_dir: mqtt }\n"
+            "lights:\n"
+            "  normal_scene: bright\n  emergency_scene: full\n"
+            "  scenes: { bright: { brightness: 80% }, dim: { brightness: 20% }, full: { brightness: 100% } }\n"
+            "  devices: [ { id: ceiling, kind: zigbee2mqtt, topic: zigbee2mqtt/ceiling } ]\n"
+            "devices: { tablet-1: { role: tablet } }\n"
+            "roles: { tablet: all }\n"
+            "record: { path: record.db }\n"
+            "protocols: protocols/\nplaylists: playlists/\nclients: clients/\n");
+  dir.write("protocols/p.yaml",
+            "protocol: { id: p, route: im, medication: ketamine, dose_mg: [10, 100] }\n"
+            "phases: [ { name: peak, from: 0, to: 10m, lights: dim } ]\n");
+  dir.write("playlists/l.yaml", "playlist: { id: l }\nphases: { peak: [../music/t.wav] }\n");
+  dir.write("clients/c-1.yaml", "client: { id: c-1, protocol: p, playlist: l }\n");
+}
+
+Figures measure(const std::string& shim, int fsync_ms, int rounds) {
+  MosquittoOptions options;
+  options.users = {{"controller", "c-secret"}, {"tablet-1", "t-secret"}};
+  Mosquitto broker(options);
+  TempDir dir("stillroom-emergency-bench");
+  write_room(dir, broker.port());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = ::open((dir / "daemon.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    if (fsync_ms > 0) {
+      ::setenv("LD_PRELOAD", shim.c_str(), 1);
+      ::setenv("STILLROOM_SLOW_FSYNC_MS", std::to_string(fsync_ms).c_str(), 1);
+    }
+    const std::string binary = std::string(STILLROOM_BINARY_DIR) + "/controller/stillroom";
+    execl(binary.c_str(), binary.c_str(), "run", "--config", (dir / "room.yaml").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  MqttProbe tablet(broker.port(), "bench-tablet", "tablet-1", "t-secret");
+  tablet.subscribe("stillroom/room-1/reply/tablet-1");
+  tablet.subscribe("stillroom/room-1/status");
+  MqttProbe light(broker.port(), "bench-light", "controller", "c-secret");
+  light.subscribe("zigbee2mqtt/ceiling/set");
+  Figures f;
+  if (!tablet.wait_for("stillroom/room-1/status", [](const ProbeMessage& m) { return m.payload == "online"; }, 20s)) {
+    std::fprintf(stderr, "bench_emergency: the room did not come online (%s)\n", (dir / "daemon.log").c_str());
+    ::kill(pid, SIGKILL);
+    return f;
+  }
+  int n = 0;
+  const auto send = [&](const json& body) {
+    json c = body;
+    c["id"] = "b" + std::to_string(++n);
+    const auto sent = Steady::now();
+    tablet.publish("stillroom/room-1/cmd/tablet-1", c.dump());
+    const auto reply = tablet.wait_for("stillroom/room-1/reply/tablet-1", [&](const ProbeMessage& m) {
+      return m.json()["id"] == c["id"];
+    }, 30s);
+    return std::make_pair(sent, reply);
+  };
+  for (int round = 0; round < rounds; ++round) {
+    send({{"cmd", "preload"}, {"client", "c-1"}, {"doses", {{{"client", "c-1"}, {"amount_mg", 20}}}}});
+    send({{"cmd", "start"}});
+    light.clear();
+    const auto [sent, reply] = send({{"cmd", "emergency"}});
+    const auto full = light.wait_for("zigbee2mqtt/ceiling/set", [](const ProbeMessage& m) {
+      return m.json().value("brightness", 0) == 254;
+    }, 30s);
+    if (full && reply) {
+      f.light.push_back(ms(full->arrived - sent));
+      f.reply.push_back(ms(reply->arrived - sent));
+    }
+    send({{"cmd", "clear"}});
+  }
+  ::kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string shim;
+  int rounds = 20;
+  int fsync_ms = 200;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string key = argv[i];
+    if (key == "--shim") shim = argv[i + 1];
+    else if (key == "--rounds") rounds = std::atoi(argv[i + 1]);
+    else if (key == "--fsync-ms") fsync_ms = std::atoi(argv[i + 1]);
+  }
+  if (shim.empty()) {
+    std::fprintf(stderr, "usage: bench_emergency --shim PATH [--rounds N] [--fsync-ms MS]\n");
+    return 2;
+  }
+  for (const int slow : {fsync_ms, 0}) {
+    const auto f = measure(shim, slow, rounds);
+    if (f.light.empty()) return 1;
+    std::printf("storage=%s rounds=%zu light_p50_ms=%.1f light_p99_ms=%.1f reply_p50_ms=%.1f reply_p99_ms=%.1f\n",
+                slow > 0 ? ("fsync+" + std::to_string(slow) + "ms").c_str() : "normal", f.light.size(),
+                percentile(f.light, 0.5), percentile(f.light, 0.99), percentile(f.reply, 0.5), percentile(f.reply, 0.99));
+  }
+  return 0;
+}
