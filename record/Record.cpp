@@ -47,6 +47,12 @@ void run(RecordStatement& statement) {
   statement.reset();
 }
 
+/** The stored event is what `draft` asks to record (a retry of it). */
+bool is_same_event(const RecordEvent& event, const EventDraft& draft) {
+  return event.type == draft.type && event.session == draft.session && event.actor_device == draft.actor.device &&
+         event.actor_role == draft.actor.role && event.payload == canonical_payload(draft.payload);
+}
+
 }  // namespace
 
 Record::Record(std::filesystem::path path, session::Clock& clock, RecordOptions options)
@@ -82,7 +88,7 @@ void Record::open() {
     if (!db) {
       RecordUmask umask;
       create_private_file(path_);
-      db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms);
+      db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms, options_.vfs);
       if (db->read_only())
         throw RecordError(RecordError::Kind::ReadOnly, "the record " + path_.string() + " cannot be written");
       report_.created = true;
@@ -122,7 +128,7 @@ void Record::open() {
 }
 
 std::unique_ptr<RecordDatabase> Record::inspect_existing() {
-  auto db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms);
+  auto db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms, options_.vfs);
   if (db->read_only())
     throw RecordError(RecordError::Kind::ReadOnly,
                       "the record " + path_.string() + " is read-only (the file or its filesystem cannot be written)");
@@ -213,10 +219,37 @@ auto Record::guarded(Work&& work) {
 
 RecordEvent Record::append(const EventDraft& draft) {
   validate_draft(draft);
+  if (in_doubt_) {
+    if (auto stored = settle_in_doubt(); stored && is_same_event(*stored, draft)) return *stored;
+  }
   return write(draft);
 }
 
+std::optional<RecordEvent> Record::settle_in_doubt() {
+  const bool stored = guarded([&](RecordDatabase& db) {
+    auto find = db.prepare("SELECT hash FROM events WHERE event_id = ?1 AND seq = ?2");
+    find.bind(1, in_doubt_->event_id).bind(2, in_doubt_->seq);
+    return find.step() && find.column_text(0) == in_doubt_->hash;
+  });
+  std::optional<RecordEvent> event = std::move(in_doubt_);
+  in_doubt_.reset();
+  if (!stored) return std::nullopt;
+  notify(*event);  // committed after all: the forwarder and the caller learn it now
+  return event;
+}
+
 RecordEvent Record::write(const EventDraft& draft) {
+  // The event being committed: if COMMIT fails, it is in doubt (see append).
+  std::optional<RecordEvent> committing;
+  try {
+    return commit_event(draft, committing);
+  } catch (const RecordError& error) {
+    if (committing && error.is_storage_failure()) in_doubt_ = std::move(committing);
+    throw;
+  }
+}
+
+RecordEvent Record::commit_event(const EventDraft& draft, std::optional<RecordEvent>& committing) {
   return guarded([&](RecordDatabase&) {
     Statements& s = *statements_;
     run(s.begin);
@@ -250,7 +283,9 @@ RecordEvent Record::write(const EventDraft& draft) {
                            {"elapsed_ms", step->elapsed_ms},
                            {"synced", reading.synced}};
         const RecordEvent marker = insert(stepped, reading, boot_id, seq, prev_hash);
+        committing = marker;
         run(s.commit);
+        committing.reset();
         notify(marker);
         run(s.begin);
         prev_hash = marker.hash;
@@ -258,7 +293,9 @@ RecordEvent Record::write(const EventDraft& draft) {
       }
     }
     const RecordEvent event = insert(draft, reading, boot_id, seq, prev_hash);
+    committing = event;
     run(s.commit);
+    committing.reset();
     notify(event);
     return event;
   });
