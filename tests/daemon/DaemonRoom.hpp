@@ -119,7 +119,7 @@ class DaemonRoom {
       const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
       dup2(fd, 1);
       dup2(fd, 2);
-      execl(binary.c_str(), binary.c_str(), "run", "--config", room.c_str(), static_cast<char*>(nullptr));
+      execl(binary.c_str(), binary.c_str(), "run", "--allow-root", "--config", room.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     // Online, or the process ended (a configuration error, a crash): then its log says why.

@@ -114,6 +114,11 @@ std::vector<ProbeMessage> MqttProbe::received(const std::string& topic) const {
   return out;
 }
 
+std::vector<ProbeMessage> MqttProbe::received_all() const {
+  std::lock_guard lock(mutex_);
+  return messages_;
+}
+
 void MqttProbe::clear() {
   std::lock_guard lock(mutex_);
   messages_.clear();
