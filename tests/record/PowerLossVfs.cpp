@@ -151,7 +151,7 @@ void PowerLossVfs::crash() {
     std::bernoulli_distribution reached(0.5);
     for (auto& [path, ops] : pending_)
       for (Pending& p : ops)
-        if (reached(random_)) survivors.push_back({&path, &p});
+        if (flavour_ == Flavour::KeepAll || reached(random_)) survivors.push_back({&path, &p});
     std::sort(survivors.begin(), survivors.end(),
               [](const Survivor& a, const Survivor& b) { return a.op->order < b.op->order; });
     if (flavour_ == Flavour::TornSubset) {

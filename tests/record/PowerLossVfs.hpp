@@ -1,8 +1,8 @@
 // PowerLossVfs: a power cut below SQLite. Writes and truncations stay in
 // memory (an operating system's page cache) until SQLite syncs that file; only
 // then do they reach the file on disk. At the crash every write not yet synced
-// is lost, or, in the harsher flavours, a random subset of them reached the disk
-// in any order, the last of those torn part-way (SQLite's own crash model:
+// is lost, or, in the other flavours, all of them reached it (only the sync's
+// confirmation was lost), or a random subset of them in any order, the last of those torn part-way (SQLite's own crash model:
 // unsynced writes may land in any order and a sector being written may be
 // garbled; nothing outside a write's range changes, as the unix VFS's
 // power-safe-overwrite promise says). After the crash the process is dead: every
@@ -27,6 +27,7 @@ class PowerLossVfs final : public VfsShim {
     DropAll,     ///< every unsynced write is lost
     Subset,      ///< each unsynced write reached the disk or not, independently
     TornSubset,  ///< as Subset, and the last write that reached it was torn part-way
+    KeepAll,     ///< every unsynced write reached the disk; only the confirmation was lost
   };
 
   explicit PowerLossVfs(std::string name) : VfsShim(std::move(name)) {}

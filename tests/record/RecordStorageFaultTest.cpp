@@ -214,20 +214,23 @@ void io_error_series(IoErrorVfs::Op op, std::int64_t first = 1, std::int64_t str
   const std::clock_t cpu_started = std::clock();
   IoErrorTotals totals;
   Findings findings;
-  for (std::int64_t n = first; n <= total; n += stride) io_error_run(vfs, op, n, script, dir / "run.db", totals, findings);
+  // A session's write count varies by a few (see not_reached): go 2 % beyond this count, so that every N any
+  // session reaches is covered, whichever test of the split runs it.
+  const std::int64_t last = op == IoErrorVfs::Op::Write ? total + total / 50 : total;
+  for (std::int64_t n = first; n <= last; n += stride) io_error_run(vfs, op, n, script, dir / "run.db", totals, findings);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const std::string what = op == IoErrorVfs::Op::Write ? "I/O error at the Nth write" : "I/O error at the Nth sync";
   const std::string which = stride == 1 ? "" : " (this test: N = " + std::to_string(first) + ", " + std::to_string(first + stride) + ", ...)";
-  MESSAGE(what << ": N = 1.." << total << which << " over a session of " << kSessionEvents << " events and the close; "
+  MESSAGE(what << ": N = 1.." << last << " (a clean session: " << total << ")" << which << " over a session of " << kSessionEvents << " events and the close; "
           << totals.runs << " runs, " << totals.failed_appends << " failed appends, " << totals.in_doubt_durable
           << " of them durable after all, " << totals.absorbed << " faults absorbed by the close's checkpoint, "
           << totals.not_reached << " N beyond the run's own count; " << seconds << " s (" << cpu_seconds(cpu_started) << " s CPU)");
   INFO(findings.first);
   CHECK(findings.bad_runs == 0);
-  const std::int64_t runs = (total - first) / stride + 1;
+  const std::int64_t runs = (last - first) / stride + 1;
   CHECK(totals.runs == runs);
   CHECK(totals.failed_appends + totals.absorbed + totals.not_reached == runs);
-  CHECK(totals.not_reached <= runs / 100 + 1);
+  CHECK(totals.not_reached <= runs / 25 + 1);
 }
 
 int power_loss_cases() {
@@ -235,7 +238,7 @@ int power_loss_cases() {
     const int n = std::atoi(text);
     if (n > 0) return n;
   }
-  return 150;
+  return 160;
 }
 
 const char* to_string(PowerLossVfs::Flavour flavour) {
@@ -243,6 +246,7 @@ const char* to_string(PowerLossVfs::Flavour flavour) {
     case PowerLossVfs::Flavour::DropAll: return "drop-all";
     case PowerLossVfs::Flavour::Subset: return "subset";
     case PowerLossVfs::Flavour::TornSubset: return "torn";
+    case PowerLossVfs::Flavour::KeepAll: return "keep-all";
   }
   return "?";
 }
@@ -299,7 +303,7 @@ PowerLossTotals power_loss_series(int cases, RecordOptions::Sync sync) {
   const std::clock_t cpu_started = std::clock();
   for (int c = 0; c < cases; ++c) {
     const std::int64_t at = crash_point(random);
-    const auto flavour = static_cast<PowerLossVfs::Flavour>(c % 3);
+    const auto flavour = static_cast<PowerLossVfs::Flavour>(c % 4);
     const std::string run = "case " + std::to_string(c) + " (op " + std::to_string(at) + ", " + to_string(flavour) + ")";
     ++by_flavour[to_string(flavour)];
     ManualClock clock;
