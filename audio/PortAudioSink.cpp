@@ -92,11 +92,12 @@ bool PortAudioSink::open_stream(std::string& error) {
   return true;
 }
 
-void PortAudioSink::close_stream() {
+void PortAudioSink::close_stream(bool drain) {
   std::lock_guard lock(PortAudioSystem::mutex());
   if (stream_ == nullptr) return;
-  // Stop (not abort) lets what is buffered play out: the end of a fade is heard.
-  if (Pa_StopStream(stream_) != paNoError) Pa_AbortStream(stream_);
+  // Stop (not abort) lets what is buffered play out: the end of a fade is heard. A lost device never
+  // plays it out (a dead JACK server leaves PortAudio's thread polling forever): abort at once.
+  if (!drain || Pa_StopStream(stream_) != paNoError) Pa_AbortStream(stream_);
   Pa_CloseStream(stream_);
   stream_ = nullptr;
 }
@@ -124,7 +125,7 @@ void PortAudioSink::stop() {
   if (!running_.exchange(false)) return;
   wake_.notify_all();
   if (monitor_.joinable()) monitor_.join();
-  close_stream();
+  close_stream(true);
   system_.reset();
 }
 
@@ -142,7 +143,10 @@ void PortAudioSink::monitor() {
   std::int64_t drained = 0;
 
   auto lose = [&](std::string why) {
-    close_stream();
+    // The timeline has been standing since the device last asked for audio (a dead server is only
+    // noticed after kSilentCallback): drain from then, so the music stays on the dose clock.
+    const auto stopped_at = playing ? last_callback : clock::now();
+    close_stream(false);
     set_error(std::move(why));
     if (on_probation) {
       retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);  // still lost: back off
@@ -151,7 +155,7 @@ void PortAudioSink::monitor() {
     }
     on_probation = false;
     playing = false;
-    lost_since = clock::now();
+    lost_since = stopped_at;
     drained = 0;
     next_try = lost_since + retry_in;
   };
@@ -197,9 +201,15 @@ void PortAudioSink::monitor() {
     if (due > 0) {
       const std::size_t gone = ring_->discard(static_cast<std::size_t>(due));
       counters_->frames_played.fetch_add(gone, std::memory_order_relaxed);
-      drained += due;
+      drained += static_cast<std::int64_t>(gone);  // what the ring could not give yet is drained at the next poll
     }
     if (now < next_try) continue;
+    // A new stream starts with its buffer primed with silence, and takes nothing from the ring
+    // while that plays: skip the music that would be heard meanwhile (the delay of the last stream,
+    // opened with the same settings), so the music comes back where the dose clock is.
+    const std::size_t primed = ring_->discard(static_cast<std::size_t>(std::max<std::int64_t>(0, delay_.load())));
+    counters_->frames_played.fetch_add(primed, std::memory_order_relaxed);
+    drained += static_cast<std::int64_t>(primed);
     std::string error;
     bool reopened = false;
     {

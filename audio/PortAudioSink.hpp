@@ -45,7 +45,8 @@ class PortAudioSink final : public Sink {
 
  private:
   bool open_stream(std::string& error);
-  void close_stream();
+  /** `drain`: let what is buffered play out (an orderly stop); otherwise abort (a lost device). */
+  void close_stream(bool drain);
   void monitor();
   void set_error(std::string error);
 

@@ -7,6 +7,7 @@
 #include <portaudio.h>
 
 #include <array>
+#include <atomic>
 
 namespace stillroom::audio {
 
@@ -15,6 +16,28 @@ namespace {
 // ALSA's handler is variadic; nothing here needs the message.
 void quiet_alsa(const char*, int, const char*, int, const char*, ...) {}
 void quiet_jack(const char*) {}
+
+// PortAudio 19.6's JACK host API asserts (aborts the process) in Pa_Terminate once the JACK
+// server it joined has gone: jack_deactivate fails on its dead client. A client of our own
+// on the same server says when that happened; from then on PortAudio is never terminated
+// again in this process (its ALSA devices still open, by name, when the server is back).
+std::atomic<bool> jack_gone{false};
+jack_client_t* jack_watch = nullptr;
+
+void on_jack_shutdown(void*) { jack_gone.store(true); }
+
+/** After Pa_Initialize (caller holds the mutex): if PortAudio joined a JACK server, watch that server too. */
+void watch_jack() {
+  if (jack_watch != nullptr || jack_gone.load() || Pa_HostApiTypeIdToHostApiIndex(paJACK) < 0) return;
+  jack_status_t status{};
+  jack_watch = jack_client_open("stillroom-watch", JackNoStartServer, &status);
+  if (jack_watch == nullptr) {
+    jack_gone.store(true);  // PortAudio's client is there, the server not (any more): do not terminate
+    return;
+  }
+  jack_on_shutdown(jack_watch, &on_jack_shutdown, nullptr);
+  if (jack_activate(jack_watch) != 0) jack_gone.store(true);
+}
 
 }  // namespace
 
@@ -38,18 +61,21 @@ PortAudioSystem::PortAudioSystem() {
   const PaError err = Pa_Initialize();
   ok_ = err == paNoError;
   if (!ok_) error_ = std::string("PortAudio: ") + Pa_GetErrorText(err);
+  if (ok_) watch_jack();
 }
 
 PortAudioSystem::~PortAudioSystem() {
   std::lock_guard lock(mutex());
-  if (ok_) Pa_Terminate();
+  if (ok_ && !jack_gone.load()) Pa_Terminate();
 }
 
 bool PortAudioSystem::rescan(std::string& error) {
+  if (ok_ && jack_gone.load()) return true;  // the device list it has is all PortAudio can give now (see above)
   if (ok_) Pa_Terminate();
   const PaError err = Pa_Initialize();
   ok_ = err == paNoError;
   if (!ok_) error = error_ = std::string("PortAudio: ") + Pa_GetErrorText(err);
+  if (ok_) watch_jack();
   return ok_;
 }
 

@@ -78,6 +78,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* run_cmd = app.add_subcommand("run", "Run the room's controller until SIGTERM");
   run_cmd->add_option("--config", run.room_file, "The room file (room.yaml)")->required();
   run_cmd->add_flag("--verbose", run.verbose, "Every log line on the console, not only notices and problems");
+  run_cmd->add_flag("--allow-root", run.allow_root,
+                    "Run even as root (containers, CI); a room box runs the controller as its own user");
   run_cmd->callback([&] { status = run_daemon(run, out, err); });
 
   auto* record_cmd = app.add_subcommand("record", "The clinical record: list, show, verify, export");

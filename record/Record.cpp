@@ -50,6 +50,23 @@ void run(RecordStatement& statement) {
   statement.reset();
 }
 
+/** The stored event is what `draft` asks to record (a retry of it). */
+bool is_same_event(const RecordEvent& event, const EventDraft& draft) {
+  return event.type == draft.type && event.session == draft.session && event.actor_device == draft.actor.device &&
+         event.actor_role == draft.actor.role && event.payload == canonical_payload(draft.payload);
+}
+
+/** The stored events (clock_stepped markers aside) are these drafts again: the caller is retrying them. */
+bool is_same_batch(const std::vector<RecordEvent>& stored, const std::vector<EventDraft>& drafts) {
+  std::size_t next = 0;
+  for (const auto& e : stored) {
+    if (e.type == session::ClockStepped::kType) continue;
+    if (next >= drafts.size() || !is_same_event(e, drafts[next])) return false;
+    ++next;
+  }
+  return next == drafts.size();
+}
+
 }  // namespace
 
 Record::Record(std::filesystem::path path, session::Clock& clock, RecordOptions options)
@@ -85,7 +102,7 @@ void Record::open() {
     if (!db) {
       RecordUmask umask;
       create_private_file(path_);
-      db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms);
+      db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms, options_.vfs);
       if (db->read_only())
         throw RecordError(RecordError::Kind::ReadOnly, "the record " + path_.string() + " cannot be written");
       report_.created = true;
@@ -122,7 +139,7 @@ void Record::open() {
 }
 
 std::unique_ptr<RecordDatabase> Record::inspect_existing() {
-  auto db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms);
+  auto db = std::make_unique<RecordDatabase>(path_, RecordDatabase::Access::Write, options_.busy_timeout_ms, options_.vfs);
   if (db->read_only())
     throw RecordError(RecordError::Kind::ReadOnly,
                       "the record " + path_.string() + " is read-only (the file or its filesystem cannot be written)");
@@ -212,18 +229,44 @@ auto Record::guarded(Work&& work) {
   }
 }
 
-RecordEvent Record::append(const EventDraft& draft) {
-  validate_draft(draft);
-  return write({draft}, std::nullopt).back();
-}
+RecordEvent Record::append(const EventDraft& draft) { return append(std::vector<EventDraft>{draft}).back(); }
 
 std::vector<RecordEvent> Record::append(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer) {
   for (const auto& draft : drafts) validate_draft(draft);
   if (drafts.empty() && !answer) return {};
+  if (in_doubt_) {
+    if (auto stored = settle_in_doubt(); !stored.empty() && is_same_batch(stored, drafts)) return stored;
+  }
   return write(drafts, answer);
 }
 
+std::vector<RecordEvent> Record::settle_in_doubt() {
+  const RecordEvent& last = in_doubt_->back();
+  const bool stored = guarded([&](RecordDatabase& db) {
+    auto find = db.prepare("SELECT hash FROM events WHERE event_id = ?1 AND seq = ?2");
+    find.bind(1, last.event_id).bind(2, last.seq);
+    return find.step() && find.column_text(0) == last.hash;
+  });
+  std::vector<RecordEvent> events = std::move(*in_doubt_);
+  in_doubt_.reset();
+  if (!stored) return {};
+  for (const auto& e : events) notify(e);  // committed after all: the forwarder and the caller learn it now
+  return events;
+}
+
 std::vector<RecordEvent> Record::write(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer) {
+  // The events being committed: if COMMIT fails, they are in doubt (see append).
+  std::vector<RecordEvent> committing;
+  try {
+    return commit_batch(drafts, answer, committing);
+  } catch (const RecordError& error) {
+    if (!committing.empty() && error.is_storage_failure()) in_doubt_ = std::move(committing);
+    throw;
+  }
+}
+
+std::vector<RecordEvent> Record::commit_batch(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer,
+                                              std::vector<RecordEvent>& committing) {
   return guarded([&](RecordDatabase&) {
     Statements& s = *statements_;
     run(s.begin);
@@ -267,7 +310,9 @@ std::vector<RecordEvent> Record::write(const std::vector<EventDraft>& drafts, co
       store.step();
       store.reset();
     }
+    committing = written;
     run(s.commit);
+    committing.clear();
     for (const auto& e : written) notify(e);
     return written;
   });

@@ -42,6 +42,8 @@ struct RecordOptions {
   Sync sync = Sync::Full;
   /** A disagreement of wall and monotonic time beyond this is recorded as clock_stepped. */
   std::chrono::milliseconds step_tolerance{1000};
+  /** SQLite VFS to open the file through; empty: SQLite's default. Tests name a fault-injecting one. */
+  std::string vfs{};
 };
 
 /** A damaged record that was moved aside at open. */
@@ -104,9 +106,14 @@ class Record {
 
   /**
    * Validates, stores and returns the event once COMMIT succeeded. Throws
-   * RecordError: InvalidEvent (nothing touched) or a storage failure (nothing
-   * recorded; the next call reopens the file). A wall-clock step since the
-   * previous event is recorded first as clock_stepped.
+   * RecordError: InvalidEvent (nothing touched) or a storage failure (the next
+   * call reopens the file). A wall-clock step since the previous event is
+   * recorded first as clock_stepped.
+   *
+   * A storage failure during COMMIT (a failed fsync) can leave the event in the
+   * file all the same. The next append looks for it first: if it is there and
+   * the draft is the same event again (the caller retrying), the stored event
+   * is returned instead of writing it twice.
    */
   RecordEvent append(const EventDraft& draft);
   /**
@@ -158,12 +165,17 @@ class Record {
   /** Runs `work` on the connection; a storage failure drops the connection and is rethrown. */
   template <typename Work>
   auto guarded(Work&& work);
-  /** One BEGIN IMMEDIATE ... COMMIT for the drafts (and answer); clock_stepped first when the wall clock jumped. */
+  /** Commits the drafts (and the answer); a storage failure during their COMMIT leaves them in in_doubt_. */
   std::vector<RecordEvent> write(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer);
+  /** One BEGIN IMMEDIATE ... COMMIT for the drafts and the answer (`committing` set during COMMIT); clock_stepped first when the wall clock jumped. */
+  std::vector<RecordEvent> commit_batch(const std::vector<EventDraft>& drafts, const std::optional<Answer>& answer,
+                                        std::vector<RecordEvent>& committing);
   /** Inserts one event inside the open transaction and returns it. */
   RecordEvent insert(const EventDraft& draft, const session::ClockReading& reading, const std::string& boot_id,
                      std::int64_t seq, const std::string& prev_hash);
   void notify(const RecordEvent& event) noexcept;
+  /** The events of a failed COMMIT if they are in the file after all (notified then), else none; throws RecordError. */
+  std::vector<RecordEvent> settle_in_doubt();
 
   std::filesystem::path path_;
   session::Clock& clock_;
@@ -171,6 +183,8 @@ class Record {
   OpenReport report_;
   /** A replacement whose record_replaced event is not yet written. */
   std::optional<RecordReplacement> unannounced_replacement_;
+  /** The events whose COMMIT failed with a storage error: in the file or not, the next append finds out. */
+  std::optional<std::vector<RecordEvent>> in_doubt_;
   std::unique_ptr<RecordDatabase> db_;
   std::unique_ptr<Statements> statements_;
   CommitListener listener_;

@@ -8,6 +8,35 @@
 
 namespace stillroom::record {
 
+namespace {
+
+/** What SQLite was doing when the operating system failed it, from the extended I/O error code. */
+const char* io_operation(int code) {
+  switch (code) {
+    case SQLITE_IOERR_READ: return "reading the file";
+    case SQLITE_IOERR_SHORT_READ: return "reading the file (it ended early)";
+    case SQLITE_IOERR_WRITE: return "writing to the file";
+    case SQLITE_IOERR_FSYNC: return "flushing the file to the disk (fsync)";
+    case SQLITE_IOERR_DIR_FSYNC: return "flushing the directory to the disk";
+    case SQLITE_IOERR_TRUNCATE: return "truncating the file";
+    case SQLITE_IOERR_FSTAT: return "reading the file's size";
+    case SQLITE_IOERR_DELETE: return "deleting a file";
+    case SQLITE_IOERR_CLOSE: return "closing the file";
+    case SQLITE_IOERR_NOMEM: return "allocating memory";
+    case SQLITE_IOERR_LOCK:
+    case SQLITE_IOERR_RDLOCK:
+    case SQLITE_IOERR_UNLOCK:
+    case SQLITE_IOERR_CHECKRESERVEDLOCK: return "locking the file";
+    case SQLITE_IOERR_SHMOPEN:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_SHMLOCK:
+    case SQLITE_IOERR_SHMMAP: return "using the shared-memory index (-shm)";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
 RecordError sqlite_error(sqlite3* db, int rc, const std::string& context) {
   int code = rc;
   if (db != nullptr && (sqlite3_extended_errcode(db) & 0xff) == (rc & 0xff)) code = sqlite3_extended_errcode(db);
@@ -17,6 +46,9 @@ RecordError sqlite_error(sqlite3* db, int rc, const std::string& context) {
   const int error = db != nullptr && os_level ? sqlite3_system_errno(db) : 0;
   std::string message = context + ": ";
   message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (primary == SQLITE_IOERR) {
+    if (const char* operation = io_operation(code)) message += std::string(" while ") + operation;
+  }
   if (error != 0) message += std::string(" (") + std::strerror(error) + ")";
   if (primary == SQLITE_IOERR) message += " [SQLite code " + std::to_string(code) + "]";
 
@@ -44,7 +76,9 @@ RecordError sqlite_error(sqlite3* db, int rc, const std::string& context) {
   return RecordError(kind, message, code, error);
 }
 
-RecordDatabase::RecordDatabase(const std::filesystem::path& path, Access access, int busy_timeout_ms) : path_(path) {
+RecordDatabase::RecordDatabase(const std::filesystem::path& path, Access access, int busy_timeout_ms,
+                               const std::string& vfs)
+    : path_(path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     const int error = errno;
@@ -52,7 +86,7 @@ RecordDatabase::RecordDatabase(const std::filesystem::path& path, Access access,
                       "cannot open the record " + path.string() + ": " + std::strerror(error), 0, error);
   }
   const int flags = (access == Access::Write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     RecordError error = sqlite_error(db_, rc, "cannot open the record " + path.string());
     sqlite3_close_v2(db_);

@@ -24,8 +24,11 @@ class RecordDatabase {
     Read,   ///< read-only (CLI, exports, verify)
   };
 
-  /** Opens `path` (which must exist); throws RecordError (NotFound, ReadOnly, Io, ...). */
-  RecordDatabase(const std::filesystem::path& path, Access access, int busy_timeout_ms);
+  /**
+   * Opens `path` (which must exist) through the SQLite VFS named `vfs` (empty: the default);
+   * throws RecordError (NotFound, ReadOnly, Io, ...).
+   */
+  RecordDatabase(const std::filesystem::path& path, Access access, int busy_timeout_ms, const std::string& vfs = {});
   ~RecordDatabase();
   RecordDatabase(const RecordDatabase&) = delete;
   RecordDatabase& operator=(const RecordDatabase&) = delete;

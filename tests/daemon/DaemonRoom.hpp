@@ -139,7 +139,8 @@ class DaemonRoom {
       dup2(fd, 1);
       dup2(fd, 2);
       for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-      execl(binary.c_str(), binary.c_str(), "run", "--config", room.c_str(), "--verbose", static_cast<char*>(nullptr));
+      execl(binary.c_str(), binary.c_str(), "run", "--allow-root", "--config", room.c_str(), "--verbose",
+            static_cast<char*>(nullptr));
       _exit(127);
     }
   }

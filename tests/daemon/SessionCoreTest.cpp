@@ -231,7 +231,7 @@ TEST_CASE("clinical values stay off the public topics: Home Assistant and an obs
   homeassistant.subscribe("#");
   MqttProbe observer(room.broker().port(), "observer-probe", "observer-1", "o-secret");
   observer.subscribe("#");
-  MqttProbe clinician(room.broker().port(), "clinician-probe", "controller", "c-secret");
+  MqttProbe clinician(room.broker().port(), "clinician-probe", "tablet-1", "t-secret");
   clinician.subscribe("stillroom/room-1/clinical/#");
   room.start();
   const auto preload = room.command("p", {{"cmd", "preload"}, {"client", "c-7"}, {"doses", {{{"client", "c-7"}, {"amount_mg", 77}, {"lot", "LOT-4417"}}}}});

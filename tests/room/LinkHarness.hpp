@@ -20,7 +20,8 @@ namespace stillroom::test {
 inline MosquittoOptions room_broker_options(bool persistence = false) {
   MosquittoOptions options;
   options.users = {{"controller", "c-secret"}, {"panel-1", "p-secret"},       {"tablet-1", "t-secret"},
-                   {"observer-1", "o-secret"}, {"homeassistant", "h-secret"}, {"tablet-2", "t2-secret"}};
+                   {"observer-1", "o-secret"}, {"homeassistant", "h-secret"}, {"tablet-2", "t2-secret"},
+                   {"archive", "a-secret"}};
   options.acl = read_file(source_path("config/mosquitto/stillroom.acl"));
   options.persistence = persistence;
   return options;

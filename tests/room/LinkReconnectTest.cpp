@@ -85,7 +85,7 @@ TEST_CASE("broker killed and restarted mid-session: the link comes back and ever
   CHECK(faults[0].active);
   CHECK(faults.back().code == "broker");
   CHECK_FALSE(faults.back().active);
-  test::MqttProbe recorder(broker.port(), "recorder", "controller", "c-secret");
+  test::MqttProbe recorder(broker.port(), "recorder", "archive", "a-secret");  // only the archive acknowledges
   REQUIRE(recorder.publish("stillroom/room-1/record/ack", "{}").ok);
   CHECK(toy.wait([](const test::ToyRoom& t) { return !t.messages_locked().empty(); }));
   CHECK(link.stats().connects == 2);

@@ -64,7 +64,7 @@ class MqttProbe {
                                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
   /** Everything received on `topic` so far, in order. */
   [[nodiscard]] std::vector<ProbeMessage> received(const std::string& topic) const;
-  /** Everything received so far, in order. */
+  /** Everything received so far on any topic, in order. */
   [[nodiscard]] std::vector<ProbeMessage> received_all() const;
   /** Forgets what was received. */
   void clear();

@@ -261,7 +261,7 @@ TEST_CASE("extra subscriptions reach the listener") {
   Room room;
   room.link.subscribe("stillroom/room-1/record/ack");
   std::this_thread::sleep_for(200ms);  // the subscription is made on the link thread
-  test::MqttProbe recorder(room.broker.port(), "recorder", "controller", "c-secret");
+  test::MqttProbe recorder(room.broker.port(), "recorder", "archive", "a-secret");  // only the archive acknowledges
   REQUIRE(recorder.publish("stillroom/room-1/record/ack", R"({"upto":41})").ok);
   REQUIRE(room.toy.wait([](const test::ToyRoom& t) { return !t.messages_locked().empty(); }));
   CHECK(room.toy.messages()[0] == std::pair<std::string, std::string>{"stillroom/room-1/record/ack", R"({"upto":41})"});

@@ -36,12 +36,21 @@ pid_t spawn(const std::vector<std::string>& args) {
 
 }  // namespace
 
-JackServer::JackServer(int rate, int period) {
+JackServer::JackServer(int rate, int period) : rate_(rate), period_(period) {
   name_ = "stillroom-test-" + std::to_string(::getpid());
   ::setenv("JACK_DEFAULT_SERVER", name_.c_str(), 1);
   ::setenv("JACK_NO_AUDIO_RESERVATION", "1", 1);
-  pid_ = spawn({"jackd", "--no-realtime", "-n", name_, "-d", "dummy", "-r", std::to_string(rate), "-p",
-                std::to_string(period)});
+  launch();
+}
+
+void JackServer::restart() {
+  if (running()) return;
+  launch();
+}
+
+void JackServer::launch() {
+  pid_ = spawn({"jackd", "--no-realtime", "-n", name_, "-d", "dummy", "-r", std::to_string(rate_), "-p",
+                std::to_string(period_)});
   const pid_t waiter = spawn({"jack_wait", "-w", "-t", "10"});
   int status = 0;
   ::waitpid(waiter, &status, 0);
@@ -52,6 +61,13 @@ JackServer::JackServer(int rate, int period) {
 }
 
 JackServer::~JackServer() { kill(); }
+
+void JackServer::crash() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
 
 void JackServer::kill() {
   if (pid_ <= 0) return;

@@ -20,9 +20,18 @@ class JackServer {
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   /** Kills the server now (a lost device). */
   void kill();
+  /** SIGKILL: the server vanishes without a word, as a crashed or unplugged device does. */
+  void crash();
+  /** Starts the server again under the same name (after kill() or crash()); throws like the constructor. */
+  void restart();
+  [[nodiscard]] bool running() const noexcept { return pid_ > 0; }
 
  private:
+  void launch();
+
   std::string name_;
+  int rate_;
+  int period_;
   pid_t pid_ = -1;
 };
 

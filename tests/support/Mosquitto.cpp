@@ -84,6 +84,9 @@ Mosquitto::Mosquitto(MosquittoOptions options) : options_(std::move(options)), d
   if (options_.websockets)
     do ws_port_ = free_port();
     while (ws_port_ == port_);
+  if (!options_.tls_cert_file.empty() && !options_.tls_key_file.empty())
+    do tls_port_ = free_port();
+    while (tls_port_ == port_ || tls_port_ == ws_port_);
   if (!options_.users.empty()) {
     bool first = true;
     for (const auto& user : options_.users) {
@@ -111,9 +114,13 @@ void Mosquitto::write_config() const {
   conf += "per_listener_settings false\n";
   conf += "listener " + std::to_string(port_) + " 127.0.0.1\n";
   if (options_.websockets) {
-    conf += "listener " + std::to_string(ws_port_) + " 127.0.0.1\nprotocol websockets\n";
+    // socket_domain: without it mosquitto 2.0.11 binds websockets to every interface (eclipse/mosquitto#3045).
+    conf += "listener " + std::to_string(ws_port_) + " 127.0.0.1\nsocket_domain ipv4\nprotocol websockets\n";
     if (!options_.http_dir.empty()) conf += "http_dir " + options_.http_dir + "\n";
   }
+  if (tls_port_ != 0)
+    conf += "listener " + std::to_string(tls_port_) + " 127.0.0.1\ncertfile " + options_.tls_cert_file +
+            "\nkeyfile " + options_.tls_key_file + "\ntls_version tlsv1.2\n";
   conf += options_.users.empty() ? "allow_anonymous true\n"
                                  : "allow_anonymous false\npassword_file " + (dir() / "passwd").string() + "\n";
   if (!options_.acl.empty()) conf += "acl_file " + (dir() / "acl").string() + "\n";
@@ -148,7 +155,7 @@ void Mosquitto::start() {
     ::_exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!accepts(port_) || (ws_port_ != 0 && !accepts(ws_port_))) {
+  while (!accepts(port_) || (ws_port_ != 0 && !accepts(ws_port_)) || (tls_port_ != 0 && !accepts(tls_port_))) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

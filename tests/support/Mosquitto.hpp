@@ -1,5 +1,5 @@
 // Mosquitto: a real broker for tests. Writes a configuration (a loopback
-// listener on a free port, an optional websockets listener, users made with
+// listener on a free port, optional websockets and TLS listeners, users made with
 // mosquitto_passwd, an ACL), runs /usr/sbin/mosquitto as the current user,
 // waits until it accepts connections, and can stop it, kill -9 it and start
 // it again on the same ports. Everything is removed when the object goes away.
@@ -32,6 +32,9 @@ struct MosquittoOptions {
   bool tcp_nodelay = true;
   /** Keep sessions and retained messages across restarts (saved at a clean stop and by save()). */
   bool persistence = false;
+  /** With both: also a TLS listener (MQTT over TLS) on a third free loopback port, with this certificate. */
+  std::string tls_cert_file;
+  std::string tls_key_file;
   /** Appended to the generated configuration. */
   std::string extra_config;
 };
@@ -61,6 +64,8 @@ class Mosquitto {
   [[nodiscard]] int port() const noexcept { return port_; }
   /** 0 without websockets. */
   [[nodiscard]] int websockets_port() const noexcept { return ws_port_; }
+  /** 0 without TLS. */
+  [[nodiscard]] int tls_port() const noexcept { return tls_port_; }
   [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_.path(); }
   /** Writes a file holding `user`'s password (for mqtt.password_file) and returns its path. */
   [[nodiscard]] std::filesystem::path password_file(const std::string& user) const;
@@ -74,6 +79,7 @@ class Mosquitto {
   TempDir dir_;
   int port_ = 0;
   int ws_port_ = 0;
+  int tls_port_ = 0;
   pid_t pid_ = -1;
 };
 
