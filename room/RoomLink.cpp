@@ -86,6 +86,9 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
   steady::time_point stats_published_at{};
   /** The broker refused the credentials (reported once until a connect succeeds). */
   bool credentials_fault = false;
+  /** The TLS handshake failed (OpenSSL's reason; reported once until a connect succeeds). */
+  std::string tls_problem;
+  bool tls_fault = false;
 
   // Shared with publishing threads; `mutex` also keeps publishes in call order.
   std::atomic<bool> is_connected{false};
@@ -232,6 +235,17 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
                                  "'): check mqtt.username, mqtt.password_file and the broker's password file",
                              true);
     }
+    // Over TLS a refused attempt on a port that accepts is the handshake or the certificate (OpenSSL says
+    // which when it can): the room must not keep trying in silence.
+    if (room.mqtt.tls && !credentials_fault && !tls_fault) {
+      tls_fault = true;
+      const std::string why = tls_problem.empty() ? "TLS handshake refused, code " + std::to_string(rc) : tls_problem;
+      listener.on_link_fault("broker",
+                             "the broker at " + room.mqtt.host + ":" + std::to_string(room.mqtt.port) +
+                                 " could not be verified (" + why +
+                                 "): check mqtt.tls.ca_file and the broker's certificate; not connecting",
+                             true);
+    }
     reconnect_at = steady::now() + backoff.next();
   }
 
@@ -269,8 +283,10 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
     stats_dirty = true;
     publish_stats();
     if (buffer_was_full) listener.on_link_fault("mqtt_buffer", "offline buffer drained", false);
-    if (!first || credentials_fault) listener.on_link_fault("broker", "connected to the broker again", false);
+    if (!first || credentials_fault || tls_fault) listener.on_link_fault("broker", "connected to the broker again", false);
     credentials_fault = false;
+    tls_fault = false;
+    tls_problem.clear();
     listener.on_connection_changed(true);
   }
 
@@ -437,6 +453,8 @@ void RoomLink::start() {
     if (!mqtt.tls->cert_file.empty()) ssl.key_store(mqtt.tls->cert_file);
     if (!mqtt.tls->key_file.empty()) ssl.private_key(mqtt.tls->key_file);
     ssl.enable_server_cert_auth(mqtt.tls->verify).verify(mqtt.tls->verify);
+    // OpenSSL says why a handshake failed; the link thread turns it into the broker fault.
+    ssl.error_handler([&d](const std::string& reason) { d.post([&d, reason] { d.tls_problem = reason; }); });
     builder.ssl(ssl.finalize());
   }
   d.connect_options = builder.finalize();

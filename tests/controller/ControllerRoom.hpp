@@ -191,7 +191,7 @@ class ControllerRoom {
                "playlists: playlists/\n"
                "clients: clients/\n");
     dir_.write("protocols/steady.yaml",
-               "protocol: { id: steady, name: One phase, route: im, medication: ketamine }\n"
+               "protocol: { id: steady, name: One phase, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
                "phases:\n"
                "  - { name: peak, from: 0, to: 5m, volume_db: -6, lights: bright, crossfade: 2s }\n"
                "monitoring_end: 6m\n"

@@ -58,7 +58,7 @@ TEST_CASE("the broker password never appears in the log, the record, Paho's stor
   {
     auto controller = room.start("session.log");
     for (const auto& [id, body] : std::vector<std::pair<std::string, json>>{
-             {"1", {{"cmd", "preload"}, {"client", "c-8"}}},
+             {"1", {{"cmd", "preload"}, {"client", "c-8"}, {"doses", {{{"client", "c-8"}, {"amount_mg", 40}}}}}},
              {"2", {{"cmd", "start"}}},
              {"3", {{"cmd", "volume"}, {"db", -12}}},
              {"4", {{"cmd", "pause"}}},

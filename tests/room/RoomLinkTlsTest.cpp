@@ -71,17 +71,18 @@ void check_refused(test::Mosquitto& broker, const config::Room& room) {
   CHECK_FALSE(link.connected());
   CHECK(toy.connection_changes().empty());
   CHECK(observer.received("stillroom/room-1/status").empty());  // it never said online
-  // What the room should do about it: raise its `broker` fault. RoomLink does not yet for a TLS failure,
-  // and its stop() throws while a refused connect is pending (Paho's disable_callbacks): both are reported
-  // here as warnings until RoomLink handles them.
-  WARN_MESSAGE(!toy.faults().empty(), "RoomLink raised no fault for a broker it cannot verify");
+  // The room says so: its `broker` fault, naming what failed.
+  REQUIRE(toy.wait([](const test::ToyRoom& t) { return !t.faults_locked().empty(); }));
+  CHECK(toy.faults().front().code == "broker");
+  CHECK(toy.faults().front().active);
+  CHECK(toy.faults().front().message.find("could not be verified") != std::string::npos);
   std::string threw;
   try {
     link.stop();
   } catch (const std::exception& error) {
     threw = error.what();
   }
-  WARN_MESSAGE(threw.empty(), "RoomLink::stop() threw while its connect was refused: " << threw);
+  CHECK_MESSAGE(threw.empty(), "RoomLink::stop() threw while its connect was refused: " << threw);
 }
 
 }  // namespace
