@@ -38,7 +38,7 @@
     </section>
     <section id="due" class="due" hidden aria-label="Reminders due now"><ul id="due-list"></ul></section>
     <p id="next" class="next"></p>
-    <ul id="faults" class="faults" aria-label="Faults"></ul>
+    <ul id="faults" class="faults" aria-label="Faults" tabindex="0"></ul>
     <section class="controls" aria-label="Session controls">
       <button type="button" id="start" class="control">Start…</button>
       <button type="button" id="pause" class="control">Pause</button>
@@ -195,6 +195,21 @@
       $('start-confirm').addEventListener('click', (event) => {
         event.preventDefault();
         this.confirmStart();
+      });
+    }
+
+    /** A modal question; resolves true when `yes` was chosen. */
+    confirm(title, text, yes) {
+      return new Promise((resolve) => {
+        const d = el('dialog', { 'aria-labelledby': 'confirm-title' });
+        const answer = (value) => { d.close(); d.remove(); resolve(value); };
+        d.append(el('h2', { id: 'confirm-title', text: title }), el('p', { text }),
+          el('div', { class: 'dialog-buttons' },
+            el('button', { type: 'button', id: 'confirm-no', onclick: () => answer(false) }, 'Cancel'),
+            el('button', { type: 'button', id: 'confirm-yes', class: 'primary', onclick: () => answer(true) }, yes)));
+        d.addEventListener('cancel', () => answer(false));
+        document.body.append(d);
+        d.showModal();
       });
     }
 

@@ -180,14 +180,14 @@ class Room {
   }
 
   /** Resolves with the first message (from `from` on in arrival order) on `topic` that `match` accepts. */
-  waitFor(topic, match = () => true, ms = 10000, from = 0) {
+  waitFor(topic, match = () => true, ms = 10000, from = 0, what = '') {
     const ok = (m) => m.order >= from && m.topic === topic && match(m);
     const seen = this.received.find(ok);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`timed out after ${ms} ms waiting on ${topic}`));
+        reject(new Error(`timed out after ${ms} ms waiting on ${topic}${what ? ` for ${what}` : ''}`));
       }, ms);
       const waiter = (m) => {
         if (!ok(m)) return;
@@ -211,11 +211,11 @@ class Room {
   mark() { return this.received.length; }
 
   waitState(match, ms = 10000, from = 0, roomId = 'room-1') {
-    return this.waitFor(`stillroom/${roomId}/state`, (m) => m.json && match(m.json), ms, from).then((m) => m.json);
+    return this.waitFor(`stillroom/${roomId}/state`, (m) => m.json && match(m.json), ms, from, `a state: ${match}`).then((m) => m.json);
   }
 
   waitEvent(type, match = () => true, ms = 10000, from = 0, roomId = 'room-1') {
-    return this.waitFor(`stillroom/${roomId}/events`, (m) => m.json && m.json.type === type && match(m.json), ms, from)
+    return this.waitFor(`stillroom/${roomId}/events`, (m) => m.json && m.json.type === type && match(m.json), ms, from, type)
       .then((m) => m.json);
   }
 
