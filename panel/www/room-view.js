@@ -141,6 +141,7 @@
         this.render();
       });
       this.link.start();
+      S.lastLink = this.link;  // for a look from the console (and the browser tests)
       this.render();
     }
 
@@ -323,14 +324,16 @@
 
       const room = this.room;
       const s = this.state;
-      const now = Date.now();
+      // Not live: the last known values, not moved on (a dead controller's clock must not seem to run).
+      const now = live.live ? Date.now() : room.stateAt || Date.now();
       const clients = s.clients && s.clients.length ? s.clients : s.client ? [s.client] : [];
       $('loaded').textContent = clients.length ? `${clients.join(', ')} · ${s.protocol || ''}` : 'No client loaded';
       $('state-words').textContent = S.stateWords(room.state);
       const since = S.sinceDose(room, now);
       $('dose-clock').textContent = S.doseClock(since);
       $('dose-clock').classList.toggle('before', since != null && since < 0);
-      $('dose-note').textContent = since == null
+      $('dose-clock').classList.toggle('stale', !live.live);
+      $('dose-note').textContent = !live.live && room.stateAt ? `last known, at ${new Date(room.stateAt).toLocaleTimeString()}` : since == null
         ? (s.state === 'ready' ? 'before the dose: Start records it' : '')
         : since < 0 ? 'before the dose' : 'since the dose';
       const left = S.phaseLeft(room, now);

@@ -197,7 +197,7 @@
       }
       if (!lines.length && s.state === 'ready') lines.push(`${clientsOf(s).join(', ')}: dose as entered at the load`);
     }
-    $('doses').replaceChildren(...lines.map((t) => el('li', {}, el('span', { text: '' }), el('span', { text: t }))));
+    $('doses').replaceChildren(...lines.map((t) => el('li', { class: 'plain', text: t })));
     const range = clinical ? clinical.dose_range : (protocolOf(s.protocol) || {}).dose_range;
     if (!$('dose-range').textContent || $('dose-range').dataset.auto) {
       $('dose-range').textContent = range ? `${s.protocol}: dose range ${range.min_mg}–${range.max_mg} mg.` : '';
@@ -276,7 +276,8 @@
     $('booster').disabled = !on || !active;
     $('vitals').disabled = !on || !st || st === 'idle';
     $('clear').disabled = !on || !(st === 'ended' || st === 'aborted');
-    $('track').textContent = s.track ? `Playing: ${s.track.title}${s.track.artist ? ` — ${s.track.artist}` : ''}` : 'No music playing.';
+    $('track').textContent = s.track ? `Playing: ${s.track.title || 'an untitled track'}${s.track.artist ? ` — ${s.track.artist}` : ''}` +
+      `${s.track.duration_s ? ` (${S.duration(s.track.position_s)} of ${S.duration(s.track.duration_s)})` : ''}` : 'No music playing.';
 
     renderDoses(room);
     renderEvents(room);

@@ -27,7 +27,9 @@ class Browser {
     this.context = await chromium.launchPersistentContext(this.profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      // mosquitto 2.0.11's TLS websockets listener offers h2 by ALPN and then cannot serve files over
+      // it (ERR_HTTP2_PROTOCOL_ERROR): over TLS the browser must speak HTTP/1.1 to it.
+      args: this.room.options.tls ? [...FLAGS, '--disable-http2'] : FLAGS,
       viewport: this.options.viewport || { width: 1024, height: 768 },
       ignoreHTTPSErrors: true,   // the test room's self-signed certificate
       locale: 'en-GB',
