@@ -30,10 +30,7 @@ spec('an unknown room: the page says there is no such room and keeps its control
 });
 
 spec('an observer may only look: its presses are refused in words and change nothing', async ({ room, browser }) => {
-  await room.command({ cmd: 'preload', client: 'c-7', dose_mg: 50 });
-  await room.waitState((s) => s.state === 'ready', 15000);
-  await room.command({ cmd: 'start' });
-  await room.waitState((s) => s.state === 'running', 10000);
+  await room.begin('c-7', 50);
   const page = await browser.open('index.html', 'observer-1');
   await waitStateWords(page, 'Running');
   const from = room.mark();

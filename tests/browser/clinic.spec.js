@@ -10,9 +10,7 @@ const card = (page, id) => page.locator(`.room-card[data-room="${id}"]`);
 
 spec('two rooms: one running with a due reminder, one idle; then one goes offline', async ({ room, browser }) => {
   await room.startDaemon('room-2');
-  await room.command({ cmd: 'preload', client: 'c-7', dose_mg: 50 });
-  await room.waitState((s) => s.state === 'ready', 15000);
-  await room.command({ cmd: 'start' });
+  await room.begin('c-7', 50);
   const page = await browser.open('clinic.html', 'observer-1');
   await until(async () => (await page.locator('.room-card').count()) === 2, 10000, 'two room cards');
   await until(async () => /Running · c-7 · quick/.test(await card(page, 'room-1').textContent()), 10000, 'room-1 running');

@@ -7,10 +7,7 @@ const { spec, run } = require('./support/spec');
 const { text, waitStateWords, waitMessage, holdEmergency } = require('./support/pages');
 
 spec('a short tap does nothing; press and hold raises the emergency and ends the session', async ({ room, browser }) => {
-  await room.command({ cmd: 'preload', client: 'c-7', dose_mg: 50 });
-  await room.waitState((s) => s.state === 'ready', 15000);
-  await room.command({ cmd: 'start' });
-  await room.waitState((s) => s.state === 'running', 10000);
+  await room.begin('c-7', 50);
   const panel = await browser.open('index.html', 'panel-1');
   await waitStateWords(panel, 'Running');
   assert.match(await text(panel, '#emergency'), /Hold 1\.5 s: full light at once, the session ends/);

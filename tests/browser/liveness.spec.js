@@ -11,10 +11,7 @@ const { text, waitStateWords, waitBanner, bannerProblem, waitMessage } = require
 const CONTROLS = ['#pause', '#talk', '#stop', '#emergency'];
 
 async function runningRoom(room, browser) {
-  await room.command({ cmd: 'preload', client: 'c-7', dose_mg: 50 });
-  await room.waitState((s) => s.state === 'ready', 15000);
-  await room.command({ cmd: 'start' });
-  await room.waitState((s) => s.state === 'running', 10000);
+  await room.begin('c-7', 50);
   const tablet = await browser.open('tablet.html', 'tablet-1');
   const panel = await browser.open('index.html', 'panel-1');
   for (const page of [tablet, panel]) {

@@ -75,7 +75,7 @@ spec('panel and tablet in each state: accessible, contrasted, within the screen;
   for (const page of Object.values(pages)) await waitStateWords(page, 'No session');
   for (const [name, page] of Object.entries(pages)) await check(browser, page, name, 'idle');
 
-  await room.command({ cmd: 'preload', client: 'c-7', dose_mg: 50 });
+  await room.preload('c-7', 50);
   for (const page of Object.values(pages)) await waitStateWords(page, 'Ready');
   for (const [name, page] of Object.entries(pages)) await check(browser, page, name, 'ready');
 
