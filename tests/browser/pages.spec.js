@@ -49,6 +49,7 @@ async function check(browser, page, name, stateName) {
     const violations = await browser.axe(page);
     assert.deepEqual(violations, [], `${name} ${stateName} (${level}): ${JSON.stringify(violations, null, 1)}`);
     assert.deepEqual(await page.evaluate(nonTextContrast), [], `${name} ${stateName} (${level}): non-text contrast`);
+    if (level === 'night' && stateName === 'running-due') await browser.screenshot(page, `${name}-${stateName}-night`);
   }
   await page.evaluate(() => { document.body.dataset.level = 'dim'; });
   for (const size of SIZES) {

@@ -33,27 +33,24 @@ function withTimeout(promise, ms, name) {
   ]);
 }
 
-async function runOne(c) {
-  const room = new Room(c.options.room || {});
-  const browser = new Browser(room, c.options.browser || {});
+async function runOne(c, room, browser) {
   try {
     await room.setup();
     if (c.options.daemon !== false) await room.startDaemon();
     await browser.launch();
     await c.fn({ room, browser });
     if (browser.foreign.length) throw new Error(`requests to other origins: ${browser.foreign.join(', ')}`);
-  } catch (error) {
-    if (!(error instanceof Skip)) {
-      error.logs = `--- daemon log (tail)\n${room.daemonLog().split('\n').slice(-40).join('\n')}\n` +
-        `--- broker log (tail)\n${room.brokerLog().split('\n').slice(-20).join('\n')}\n` +
-        `--- page errors\n${browser.consoleErrors.slice(-20).join('\n')}`;
-    }
-    throw error;
   } finally {
     await browser.close();
     await room.teardown();
   }
 }
+
+const logsOf = (room, browser) =>
+  `--- daemon log (tail)\n${room.daemonLog().split('\n').slice(-40).join('\n')}\n` +
+  `--- broker log (tail)\n${room.brokerLog().split('\n').slice(-20).join('\n')}\n` +
+  `--- page errors\n${browser.consoleErrors.slice(-20).join('\n')}\n` +
+  `--- last messages from the room\n${room.received.slice(-8).map((m) => `${m.topic} ${m.text.slice(0, 300)}`).join('\n')}`;
 
 async function run() {
   const only = process.env.STILLROOM_SPEC_CASE;
@@ -63,8 +60,16 @@ async function run() {
   for (const c of cases) {
     if (only && !c.name.includes(only)) continue;
     const t0 = Date.now();
+    const room = new Room(c.options.room || {});
+    const browser = new Browser(room, c.options.browser || {});
     try {
-      await withTimeout(runOne(c), (c.options.timeout_s || 120) * 1000, c.name);
+      await withTimeout(runOne(c, room, browser).catch((error) => {
+        if (!(error instanceof Skip)) error.logs = logsOf(room, browser);
+        throw error;
+      }), (c.options.timeout_s || 120) * 1000, c.name).catch((error) => {
+        if (!(error instanceof Skip) && !error.logs) error.logs = logsOf(room, browser);
+        throw error;
+      });
       ++passed;
       console.log(`ok - ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (error) {
