@@ -164,6 +164,6 @@ spec('a whole session from the tablet and the panel, then the next client', asyn
   const vitalsRecord = events.find((e) => e.type === 'vitals');
   assert.equal(vitalsRecord.payload.bp_sys, 128);
   assert.match(room.cli(['verify']), /ok|verified/i);
-}, { timeout_s: 150 });
+}, { timeout_s: 240 });
 
 run();
