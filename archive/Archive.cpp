@@ -61,7 +61,8 @@ struct RoomState {
   /** A repeat, a gap or a refusal asks for the held seq to be said again. */
   bool wants_repeat = false;
   std::optional<Alarm> alarm;
-  std::optional<PendingCheckpoint> checkpoint;
+  /** Checkpoints beyond what the archive holds yet, oldest first (a room anchors at every session end). */
+  std::deque<PendingCheckpoint> checkpoints;
   json last_checkpoint;  // {"seq", "hash", "state"} or null
   bool status_dirty = true;
   steady::time_point status_at{};
@@ -309,7 +310,7 @@ struct Archive::Impl {
     for (const auto& [name, m] : checkpoints) take_checkpoint(name, m);
     for (auto& [name, room] : rooms) {
       room.pending = room.head;
-      if (room.checkpoint && room.head.seq >= room.checkpoint->seq) settle_checkpoint(name, room);
+      while (!room.checkpoints.empty() && room.head.seq >= room.checkpoints.front().seq) settle_checkpoint(name, room);
     }
     acknowledge(false);
   }
@@ -339,9 +340,14 @@ struct Archive::Impl {
       return;
     }
     RoomState& room = rooms[name];
-    room.checkpoint = PendingCheckpoint{j["seq"].get<std::int64_t>(), j["hash"].get<std::string>(), !m.retained};
-    if (room.head.seq >= room.checkpoint->seq || room.checkpoint->seq <= 0) {
-      settle_checkpoint(name, room);
+    const PendingCheckpoint cp{j["seq"].get<std::int64_t>(), j["hash"].get<std::string>(), !m.retained};
+    if (cp.seq <= 0) return;
+    // A room publishes its checkpoints in seq order; a repeat of one already waiting changes nothing.
+    for (const auto& waiting : room.checkpoints)
+      if (waiting.seq == cp.seq && waiting.hash == cp.hash) return;
+    room.checkpoints.push_back(cp);
+    if (room.head.seq >= cp.seq) {
+      while (!room.checkpoints.empty() && room.head.seq >= room.checkpoints.front().seq) settle_checkpoint(name, room);
     } else {
       room.wants_repeat = true;  // the room has committed more than the archive holds
     }
@@ -349,8 +355,8 @@ struct Archive::Impl {
 
   /** The checkpoint's seq is archived (or it never will be): compare the hashes. */
   void settle_checkpoint(const std::string& name, RoomState& room) {
-    const PendingCheckpoint cp = *room.checkpoint;
-    room.checkpoint.reset();
+    const PendingCheckpoint cp = room.checkpoints.front();
+    room.checkpoints.pop_front();
     std::optional<std::int64_t> chain;
     try {
       chain = store.chain_holding(name, cp.seq, cp.hash);
@@ -439,7 +445,7 @@ struct Archive::Impl {
     bool fatal = false;
     if (!open_store(fatal)) return fatal ? 1 : 0;
     say("storing into PostgreSQL; " + std::to_string(rooms.size()) + " rooms archived so far");
-    bool said_lost = false;
+    std::string said_lost;
     while (!stopping) {
       link->tick();
       std::deque<Inbound> taken;
@@ -460,11 +466,11 @@ struct Archive::Impl {
           messages.push_back(std::move(in.message));
         } else if (in.kind == Inbound::Kind::Connected) {
           say("connected to the clinic broker " + config.mqtt.host + ":" + std::to_string(config.mqtt.port));
-          said_lost = false;
+          said_lost.clear();
           reconnected = true;
-        } else if (!said_lost) {
+        } else if (said_lost != in.why) {
           say("clinic broker: " + in.why + " (reconnecting)");
-          said_lost = true;
+          said_lost = in.why;
         }
       }
       if (!messages.empty() && !process(messages)) return 1;
