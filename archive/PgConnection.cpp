@@ -16,7 +16,7 @@ PgConnection::PgConnection(const std::string& conninfo) : conn_(PQconnectdb(conn
   if (PQstatus(conn_.get()) != CONNECTION_OK)
     throw PgError("PostgreSQL: cannot connect: " + trimmed(PQerrorMessage(conn_.get())), true);
   // Messages of the server in English whatever the locale, timestamps in UTC.
-  exec("SET lc_messages TO 'C'; SET TIME ZONE 'UTC'");
+  exec("SET lc_messages TO 'C'; SET TIME ZONE 'UTC'; SET client_min_messages TO warning");
 }
 
 PgResult PgConnection::check(PGresult* raw, const std::string& sql) {

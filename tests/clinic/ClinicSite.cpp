@@ -185,10 +185,13 @@ void ClinicRoom::write_room() {
   dir_.write("clients/c-1.yaml", "client: { id: c-1, protocol: short, playlist: calm }\n");
 }
 
-void ClinicRoom::start() {
+void ClinicRoom::spawn_controller() {
   if (pid_ > 0) throw std::runtime_error(id_ + ": already running");
   tablet_->clear();
   pid_ = spawn({controller_binary(), "run", "--config", (dir_ / "room.yaml").string()}, dir_ / "daemon.log");
+}
+
+void ClinicRoom::wait_online() {
   const std::string status = "stillroom/" + id_ + "/status";
   for (int waited = 0; waited < 150; ++waited) {
     if (tablet_->wait_for(status, [](const ProbeMessage& m) { return m.payload == "online" && !m.retained; }, 200ms))

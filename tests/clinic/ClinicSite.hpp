@@ -66,7 +66,14 @@ class ClinicRoom {
 
   [[nodiscard]] const std::string& id() const noexcept { return id_; }
   /** Starts `stillroom run` and waits until it is online on its broker. */
-  void start();
+  void start() {
+    spawn_controller();
+    wait_online();
+  }
+  /** Starts `stillroom run` (main thread); wait_online() may then run on any thread. */
+  void spawn_controller();
+  /** Waits until the controller says online (throws with its log when it does not). */
+  void wait_online();
   /** kill -9 the controller. */
   void kill9();
   /** SIGTERM and wait. */

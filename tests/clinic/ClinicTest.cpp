@@ -76,7 +76,8 @@ TEST_CASE("twenty rooms bridged to a clinic broker: every event archived exactly
 
   std::vector<std::unique_ptr<ClinicRoom>> rooms;
   for (const auto& id : ids) rooms.push_back(std::make_unique<ClinicRoom>(id, clinic));
-  for (auto& room : rooms) room->start();
+  for (auto& room : rooms) room->spawn_controller();
+  for (auto& room : rooms) room->wait_online();
 
   ArchiveProcess archive(clinic, pg);
   archive.start();
