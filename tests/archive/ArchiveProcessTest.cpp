@@ -24,7 +24,7 @@ bool ack_is(const ProbeMessage& m, std::int64_t seq) {
 
 }  // namespace
 
-TEST_CASE("acks after commit; a forged event is refused and alarmed; a gap is asked again; a replaced record") {
+TEST_CASE("the archive process acks after commit and refuses and alarms a forged event and asks again after a gap and takes a replaced record") {
   Postgres pg;
   ClinicBroker clinic({"room-x"});
   MqttProbe room(clinic.tls_port(), "bridge-room-x", "room-x", ClinicBroker::password("room-x"), false,
@@ -107,7 +107,7 @@ TEST_CASE("acks after commit; a forged event is refused and alarmed; a gap is as
   CHECK(archive.terminate() == 0);
 }
 
-TEST_CASE("a configuration mistake is named with its place, and nothing starts") {
+TEST_CASE("a configuration mistake is named with its place and nothing starts") {
   Postgres pg;
   ClinicBroker clinic({"room-x"});
   ArchiveProcess archive(clinic, pg);

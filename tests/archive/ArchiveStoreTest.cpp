@@ -21,7 +21,7 @@ std::vector<StoredEvent> as_batch(const std::vector<record::RecordEvent>& events
 
 }  // namespace
 
-TEST_CASE("the store appends in order, knows its heads, and the database refuses what would break a chain") {
+TEST_CASE("the store appends in order and knows its heads and the database refuses what would break a chain") {
   Postgres pg;
   ArchiveStore store(pg.conninfo());
   store.open();
@@ -72,7 +72,7 @@ TEST_CASE("the store appends in order, knows its heads, and the database refuses
   }
 }
 
-TEST_CASE("a refusal is counted, not stored among the events; a replacement record is chain 2") {
+TEST_CASE("a refusal is counted and not stored among the events and a replacement record is chain 2") {
   Postgres pg;
   ArchiveStore store(pg.conninfo());
   store.open();

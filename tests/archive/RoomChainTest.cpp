@@ -30,7 +30,7 @@ struct Held {
 
 }  // namespace
 
-TEST_CASE("a chain is taken in order from seq 1; repeats are recognised by their hash") {
+TEST_CASE("a chain is taken in order from seq 1 and repeats are recognised by their hash") {
   const auto chain = make_chain(4);
   Held held;
   CHECK(held.take(chain[0]).arrival == Arrival::Next);
@@ -46,7 +46,7 @@ TEST_CASE("a chain is taken in order from seq 1; repeats are recognised by their
   CHECK(held.head.hash == chain[3].hash);
 }
 
-TEST_CASE("a changed byte, a broken link, another event at a held seq and garbage are refused") {
+TEST_CASE("a changed byte or a broken link or another event at a held seq or garbage is refused") {
   const auto chain = make_chain(3);
   Held held;
   REQUIRE(held.take(chain[0]).arrival == Arrival::Next);
@@ -78,7 +78,7 @@ TEST_CASE("a changed byte, a broken link, another event at a held seq and garbag
   CHECK(held.take(chain[1]).arrival == Arrival::Next);
 }
 
-TEST_CASE("record_replaced at seq 1 starts the room's next chain; its repeats stay repeats") {
+TEST_CASE("record_replaced at seq 1 starts the next chain of the room and its repeats stay repeats") {
   const auto chain = make_chain(5);
   Held held;
   for (const auto& e : chain) REQUIRE(held.take(e).arrival == Arrival::Next);

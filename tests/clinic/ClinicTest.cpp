@@ -64,7 +64,7 @@ std::map<std::string, std::pair<long, long>> archived(const Postgres& pg) {
 
 }  // namespace
 
-TEST_CASE("twenty rooms bridged to a clinic broker: every event archived exactly once, in order, verified") {
+TEST_CASE("twenty rooms bridged to a clinic broker have every event archived exactly once in order and verified") {
   const auto ids = room_ids(kRooms);
   Postgres pg;
   ClinicBroker clinic(ids);
