@@ -7,8 +7,9 @@
 namespace stillroom::test {
 
 MqttProbe::MqttProbe(int port, const std::string& client_id, const std::string& user, const std::string& password,
-                     bool persistent) {
-  client_ = std::make_unique<mqtt::async_client>("tcp://127.0.0.1:" + std::to_string(port), client_id,
+                     bool persistent, const std::string& ca_file) {
+  const std::string scheme = ca_file.empty() ? "tcp://" : "ssl://";
+  client_ = std::make_unique<mqtt::async_client>(scheme + "127.0.0.1:" + std::to_string(port), client_id,
                                                  mqtt::create_options(MQTTVERSION_5));
   client_->set_message_callback([this](mqtt::const_message_ptr m) {
     ProbeMessage message{m->get_topic(), m->get_payload_str(), m->is_retained(), {}, m->get_qos()};
@@ -47,6 +48,7 @@ MqttProbe::MqttProbe(int port, const std::string& client_id, const std::string& 
                      .finalize();
   // Set on the final object: Paho C++ 1.2.0 does not re-point copied properties.
   options.set_properties({mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, persistent ? 3600 : 0)});
+  if (!ca_file.empty()) options.set_ssl(mqtt::ssl_options_builder().trust_store(ca_file).finalize());
   if (!user.empty()) {
     options.set_user_name(user);
     options.set_password(password);

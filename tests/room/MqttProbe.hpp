@@ -46,9 +46,10 @@ class MqttProbe {
   /**
    * Connects (MQTT v5) as `user`, anonymous when empty; throws when it cannot.
    * `persistent`: the broker keeps the session (and queues QoS 1 messages) while the probe is away.
+   * `ca_file`: connect over TLS, verifying the broker's certificate against this CA.
    */
   MqttProbe(int port, const std::string& client_id, const std::string& user = {}, const std::string& password = {},
-            bool persistent = false);
+            bool persistent = false, const std::string& ca_file = {});
   ~MqttProbe();
   MqttProbe(const MqttProbe&) = delete;
   MqttProbe& operator=(const MqttProbe&) = delete;
