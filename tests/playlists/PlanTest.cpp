@@ -228,7 +228,7 @@ TEST_CASE("skip at the instant a track begins replaces it and keeps the gapless 
 TEST_CASE("booster rules move later boundaries only") {
   auto f = three_phases();
   f.protocol.monitoring_end = min(60);
-  f.protocol.booster = {config::BoosterKind::Extend, min(12), min(20), min(5), 1, {}};
+  f.protocol.booster = {config::BoosterKind::Extend, min(12), min(20), min(5), 1, {}, {}};
 
   SUBCASE("extend") {
     f.event(Kind::Booster, min(15));
@@ -370,7 +370,7 @@ TEST_CASE("lights follow the phases, shaped by the client's preferences") {
 TEST_CASE("reminders anchor on the dose, the session end or the monitoring end") {
   auto f = three_phases();
   f.protocol.monitoring_end = min(120);
-  f.protocol.booster = {config::BoosterKind::Extend, min(10), min(30), min(10), 1, {}};
+  f.protocol.booster = {config::BoosterKind::Extend, min(10), min(30), min(10), 1, {}, {}};
   f.protocol.reminders = {
       {"bp-pre", "BP before dosing", config::ReminderAnchor::Dose, min(-5), {}, {}},
       {"bp-40", "BP at 40", config::ReminderAnchor::Dose, min(40), min(5), {}},
