@@ -19,10 +19,10 @@
 # prefix; the paths inside the files stay those of the Debian layout.
 include(GNUInstallDirs)
 
-# The panel's pages as built by the panel's own build. Today the plain files of
-# room/panel/; a panel build that produces files (bundles, pinned browser
-# libraries) points this at its output directory and hooks its steps into the
-# stillroom_panel target, which the package build builds before installing.
+# The panel's pages as built by the panel's own build. Unless a panel build
+# has set it (to its output directory, with a stillroom_panel target that
+# builds it: the package build builds that target before installing), the
+# plain files of room/panel/.
 set(STILLROOM_PANEL_DIR "${CMAKE_CURRENT_SOURCE_DIR}/room/panel"
     CACHE PATH "Directory whose files are installed as the room panel (share/stillroom/panel)")
 if(NOT TARGET stillroom_panel)
@@ -57,7 +57,11 @@ install(FILES packaging/etc/mosquitto.conf DESTINATION ${stillroom_etc}/stillroo
 install(FILES config/mosquitto/stillroom.conf DESTINATION ${stillroom_etc}/stillroom/mosquitto.d)
 install(FILES config/mosquitto/stillroom.acl DESTINATION ${stillroom_etc}/mosquitto/stillroom RENAME acl)
 
-install(DIRECTORY ${STILLROOM_PANEL_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/stillroom/panel)
+if(STILLROOM_PANEL_DIR)
+  install(DIRECTORY ${STILLROOM_PANEL_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/stillroom/panel)
+else()
+  message(WARNING "STILLROOM_PANEL_DIR is empty: the room panel is not installed")
+endif()
 
 install(FILES packaging/systemd/stillroom.service packaging/systemd/stillroom-mosquitto.service
         DESTINATION ${STILLROOM_UNIT_DIR})
