@@ -75,3 +75,5 @@ install(DIRECTORY DESTINATION ${stillroom_var}/lib/stillroom/loudness)
 
 install(FILES README.md docs/architecture.md docs/configuration.md docs/mqtt.md docs/operations.md docs/record.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES packaging/man/stillroom.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES packaging/man/stillroom-add-device.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
