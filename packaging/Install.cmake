@@ -15,8 +15,11 @@
 #   /var/lib/stillroom/{record,loudness}/     state, created empty (the package's postinst and the
 #                                             unit's StateDirectory= give them to the stillroom user)
 #
-# With another prefix (a staging install, say) the same tree goes under that
-# prefix; the paths inside the files stay those of the Debian layout.
+# Stage it with DESTDIR (DESTDIR=/tmp/stage cmake --install BUILD), as the
+# package build does: with prefix /usr the /etc, /var and /lib paths are
+# absolute, so `cmake --install --prefix` alone would still write to /etc.
+# Configured with another prefix, the same tree goes under that prefix; the
+# paths inside the files stay those of the Debian layout.
 include(GNUInstallDirs)
 
 # The panel's pages as built by the panel's own build. Unless a panel build
