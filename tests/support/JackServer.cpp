@@ -37,26 +37,47 @@ pid_t spawn(const std::vector<std::string>& args) {
 }  // namespace
 
 JackServer::JackServer(int rate, int period) : rate_(rate), period_(period) {
-  name_ = "stillroom-test-" + std::to_string(::getpid());
-  ::setenv("JACK_DEFAULT_SERVER", name_.c_str(), 1);
   ::setenv("JACK_NO_AUDIO_RESERVATION", "1", 1);
-  launch();
+  // JACK keeps at most eight servers in its shared registry and frees a slot
+  // only for a server started again under the same name, so a jackd killed
+  // with SIGKILL leaks its slot for good. Names from a small fixed pool are
+  // reclaimed instead; a name a live server holds is skipped.
+  for (int slot = 0; slot < kSlots; ++slot) {
+    name_ = "stillroom-test-" + std::to_string(slot);
+    if (try_launch()) {
+      ::setenv("JACK_DEFAULT_SERVER", name_.c_str(), 1);
+      return;
+    }
+  }
+  throw std::runtime_error("jackd did not start within 10 s under any of the names stillroom-test-0.." +
+                           std::to_string(kSlots - 1));
 }
 
 void JackServer::restart() {
   if (running()) return;
-  launch();
+  if (!try_launch()) throw std::runtime_error("jackd did not start again as " + name_ + " within 10 s");
 }
 
-void JackServer::launch() {
+bool JackServer::try_launch() {
   pid_ = spawn({"jackd", "--no-realtime", "-n", name_, "-d", "dummy", "-r", std::to_string(rate_), "-p",
                 std::to_string(period_)});
-  const pid_t waiter = spawn({"jack_wait", "-w", "-t", "10"});
-  int status = 0;
-  ::waitpid(waiter, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    kill();
-    throw std::runtime_error("jackd did not start within 10 s");
+  const pid_t waiter = spawn({"jack_wait", "-s", name_, "-w", "-t", "10"});
+  // Whichever ends first decides: jack_wait when the server is up (or after
+  // 10 s), jackd when the name is taken or it cannot start.
+  for (;;) {
+    int status = 0;
+    if (::waitpid(waiter, &status, WNOHANG) == waiter) {
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+      kill();
+      return false;
+    }
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      ::kill(waiter, SIGKILL);
+      ::waitpid(waiter, nullptr, 0);
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 

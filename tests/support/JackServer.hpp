@@ -1,7 +1,7 @@
 // JackServer: a private jackd (dummy backend, no real-time scheduling) for
 // tests that need real-time pace and real underflow flags without a sound
-// card. Started on a unique server name (JACK_DEFAULT_SERVER is set for this
-// process), waited for with jack_wait, and always killed.
+// card. Started under the first free name of a small pool (JACK_DEFAULT_SERVER
+// is set for this process), waited for with jack_wait, and always killed.
 #pragma once
 
 #include <string>
@@ -27,7 +27,9 @@ class JackServer {
   [[nodiscard]] bool running() const noexcept { return pid_ > 0; }
 
  private:
-  void launch();
+  static constexpr int kSlots = 8;
+  /** Starts jackd as name_ and waits for it; false if it exited first or was not up in 10 s. */
+  bool try_launch();
 
   std::string name_;
   int rate_;
