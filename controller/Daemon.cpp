@@ -156,6 +156,8 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
   bool state_dirty = true;
   std::chrono::steady_clock::time_point state_published_at{};
   std::optional<std::chrono::steady_clock::time_point> last_underrun;
+  /** The clock's sync state as the `clock_unsynced` fault last showed it. */
+  std::optional<bool> clock_synced_shown;
   std::map<std::string, Millis> catalogue_durations;
   std::map<std::string, PreflightVerdict> preflights;
   /** The preflight of the pending preload (one at a time: the session refuses a second). */
@@ -459,15 +461,24 @@ void Daemon::Impl::restore_session() {
     source = now.reading.synced ? "wall_synced" : "wall_unsynced";
   }
   record(session.restore(record::to_happened(rows), outage, source));
-  if (source == "wall_unsynced" && session.state().dose_clock)
+  if (source == "wall_unsynced" && session.state().dose_clock) {
     record(session.fault("clock_unsynced", "", "the room's clock is not synchronised: the dose clock was restored from "
                                                 "the wall clock after a reboot and may be wrong", true));
+    clock_synced_shown = false;
+  }
   log.notice("restored session " + last->session + " (" + session::to_string(session.status()) + ")",
              {{"SESSION", last->session}});
 }
 
 void Daemon::Impl::tick() {
   record(session.tick());
+  if (const bool synced = clock.now().synced; synced != clock_synced_shown) {
+    clock_synced_shown = synced;
+    record(session.fault("clock_unsynced", "",
+                         "the room's clock is not synchronised (no time server or RTC has set it): a start needs the "
+                         "time confirmed on a tablet",
+                         !synced));
+  }
   const auto now = monotonic_ms();
   auto lights_tick = light_controller.tick(now);
   for (const auto& m : lights_tick.messages) link.publish_message(m);

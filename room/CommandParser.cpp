@@ -205,8 +205,12 @@ void read_arguments(Command& command, const Arguments& args, const config::Room&
       break;
     }
     case CommandKind::Start: {
-      args.only({"dose_at", "clients"});
+      args.only({"dose_at", "clients", "clock_confirmed"});
       if (const json* at = args.find("dose_at")) command.given_at = args.instant("dose_at", *at);
+      if (const json* confirmed = args.find("clock_confirmed")) {
+        if (!confirmed->is_boolean()) args.wrong_type("clock_confirmed", "true or false", *confirmed);
+        else command.clock_confirmed = confirmed->get<bool>();
+      }
       if (const json* clients = args.find("clients")) command.clients = args.client_ids("clients", *clients);
       break;
     }

@@ -73,6 +73,8 @@ struct Command {
   std::optional<std::string> lot;
   /** start: when the first dose was given; dose, booster: when this one was (absent: now). */
   std::optional<std::chrono::system_clock::time_point> given_at;
+  /** start: the clinician checked the room's clock against their device's (needed when it is not synchronised). */
+  bool clock_confirmed = false;
   /** talk: on or off. */
   bool on = false;
   /** volume: master volume, dB. */

@@ -35,9 +35,9 @@ struct Decision {
   /** What took effect, for a reply that must say it is not recorded yet ("the pause"). */
   std::string what;
 
-  [[nodiscard]] static Decision refuse(std::string why) {
+  [[nodiscard]] static Decision refuse(std::string why, std::string reason = "refused") {
     Decision d;
-    d.refusal = Reply::failure(std::move(why));
+    d.refusal = Reply::failure(std::move(why), std::move(reason));
     return d;
   }
 };

@@ -14,12 +14,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/** A dose time more than this ahead is a typo (or a wrong clock). */
-constexpr Millis kLatestFutureDose{2h};
-/** A dose given "now" may carry a time this far ahead of the room's clock (a tablet's clock runs fast). */
+/** A dose given "now" may carry a time this far ahead of the room's clock (a tablet's clock runs fast);
+ *  further ahead is a typo or a wrong clock, never a dose to record. */
 constexpr Millis kFutureTolerance{1min};
 
 Millis since(Instant at, Instant then) { return std::chrono::floor<Millis>(at - then); }
+
+std::string in_the_future(const char* field, Instant at, Millis ahead) {
+  return std::string(field) + " " + config::format_instant(at) + " is " + config::format_duration(ahead) +
+         " ahead of this room's clock: a dose cannot be recorded before it is given (check the tablet's clock)";
+}
 
 std::string not_entered(const std::string& client) {
   return "no dose is entered for " + client + ": enter the amount (mg) on the tablet first";
@@ -41,8 +45,7 @@ Decision decide_start(const SessionState& state, const Command& c, const DecideC
   const Instant wall = context.now.reading.wall;
   const Instant dose_at = c.given_at.value_or(wall);
   const Millis ahead = since(dose_at, wall);
-  if (ahead > kLatestFutureDose)
-    return Decision::refuse("dose_at " + config::format_instant(dose_at) + " is more than 2h ahead: check the clock or the time");
+  if (ahead > kFutureTolerance) return Decision::refuse(in_the_future("dose_at", dose_at, ahead));
   if (-ahead > state.protocol->monitoring_end)
     return Decision::refuse("dose_at " + config::format_instant(dose_at) + " is " + config::format_duration(-ahead) +
                             " ago, after the end of monitoring (" + config::format_duration(state.protocol->monitoring_end) + ")");
@@ -58,9 +61,22 @@ Decision decide_start(const SessionState& state, const Command& c, const DecideC
     if (client == nullptr) return Decision::refuse("client '" + id + "' is not in this session");
     if (!client->entered) return Decision::refuse(not_entered(id));
   }
+  // The dose clock is the wall clock: on a clock nobody synchronised, a person vouches for it before it counts.
+  const bool synced = context.now.reading.synced;
+  if (!synced && !c.clock_confirmed)
+    return Decision::refuse("this room's clock is not synchronised (it reads " + config::format_instant(wall) +
+                                "): check it against your device and confirm the time to start",
+                            "clock_unsynced");
+  if (!synced && !c.sent_at)
+    return Decision::refuse("confirming the room's clock needs your device's time: send sent_at with clock_confirmed",
+                            "clock_unsynced");
 
   Decision d;
   SessionStarted started;
+  if (!synced) {
+    started.clock_confirmed_by = c.device;
+    started.confirmed_device_time = c.sent_at;
+  }
   started.dose_at = dose_at;
   started.clients = dosed;
   started.protocol = state.protocol_id;
@@ -96,7 +112,7 @@ Decision decide_dose(const SessionState& state, const Command& c, const DecideCo
   const Instant wall = context.now.reading.wall;
   const Instant given_at = c.given_at.value_or(wall);
   if (since(given_at, wall) > kFutureTolerance)
-    return Decision::refuse("given_at " + config::format_instant(given_at) + " is in the future");
+    return Decision::refuse(in_the_future("given_at", given_at, since(given_at, wall)));
   const Millis at = *dose_now(state, context.now) - since(wall, given_at);
   if (at < Millis{0})
     return Decision::refuse("given_at " + config::format_instant(given_at) + " is before the session's first dose: " +
@@ -122,7 +138,7 @@ Decision decide_booster(const SessionState& state, const Command& c, const Decid
   const Instant wall = context.now.reading.wall;
   const Instant given_at = c.given_at.value_or(wall);
   if (since(given_at, wall) > kFutureTolerance)
-    return Decision::refuse("given_at " + config::format_instant(given_at) + " is in the future");
+    return Decision::refuse(in_the_future("given_at", given_at, since(given_at, wall)));
   const Millis at = *dose_now(state, context.now) - std::max(since(wall, given_at), Millis{0});
   const auto schedule = client_schedule(state, *client, context.library.room);
   const auto why = plan::booster_refusal(protocol, at - *dosed, schedule.boosters, schedule.session_end - *dosed,

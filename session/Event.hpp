@@ -94,6 +94,9 @@ struct SessionStarted {
   std::string protocol, route, playlist;
   /** Dose time at which the music began (the start: 0, or later for a dose given earlier). */
   Millis start_at{0};
+  /** The room's clock was not synchronised: who confirmed it, and their device's time when they did. */
+  std::optional<std::string> clock_confirmed_by;
+  std::optional<Instant> confirmed_device_time;
   template <class E, class V>
   static void describe(E& e, V& v) {
     v("dose_at", e.dose_at);
@@ -102,6 +105,8 @@ struct SessionStarted {
     v("route", e.route);
     v("playlist", e.playlist);
     v("start_at_dose_ms", e.start_at);
+    v("clock_confirmed_by", e.clock_confirmed_by);
+    v("confirmed_device_time", e.confirmed_device_time);
   }
 };
 

@@ -3,6 +3,7 @@
 #include "session/ClientSchedule.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace stillroom::session {
 namespace {
@@ -69,7 +70,8 @@ RoomState room_state(const SessionState& s, std::optional<Millis> now, const con
   }
   if (const auto* seg = s.plan.segment_at(*now); seg && !seg->silence && s.status == SessionStatus::Running) {
     TrackInfo t;
-    t.title = seg->title;
+    // A file without a title in its playlist is named by its file name: the therapist needs to say which it is.
+    t.title = seg->title.empty() ? std::filesystem::path(seg->file).stem().string() : seg->title;
     t.artist = seg->artist;
     t.position_s = secs(seg->source_offset + (*now - seg->start));
     if (const auto it = s.durations.find(seg->file); it != s.durations.end()) t.duration_s = secs(it->second);

@@ -304,6 +304,11 @@ TEST_CASE("events are numbered within an epoch: a restart starts a new epoch at 
   room.start();
   (void)room.begin_session("c-7");
   REQUIRE(room.event("phase_changed"));
+  // Each event names the command that caused it, the preload's too.
+  const auto preloaded = room.event("session_preloaded");
+  REQUIRE(preloaded.has_value());
+  CHECK((*preloaded)["command_id"] == "begin-preload");
+  CHECK((*room.event("session_started"))["command_id"] == "begin-start");
   const auto before = room.events();
   REQUIRE(before.size() >= 3);
   const std::string epoch = before.front()["epoch"];
@@ -317,4 +322,45 @@ TEST_CASE("events are numbered within an epoch: a restart starts a new epoch at 
   REQUIRE(recovered.has_value());
   CHECK((*recovered)["epoch"] != epoch);
   CHECK((*recovered)["seq"].get<int>() <= 3);
+}
+
+TEST_CASE("an unsynchronised clock shows in the state and as a fault, and a start needs the time confirmed") {
+  DaemonRoom room(false);
+  room.start({{"STILLROOM_INJECT_CLOCK", "unsynced"}});
+  const auto shown = room.tablet->wait_for("stillroom/room-1/state", [&](const ProbeMessage& m) {
+    const auto s = m.json();
+    if (m.order <= room.online_order() || s["clock"]["synced"] != false) return false;
+    for (const auto& f : s["faults"])
+      if (f["code"] == "clock_unsynced") return true;
+    return false;
+  });
+  REQUIRE_MESSAGE(shown.has_value(), room.log());
+
+  REQUIRE(room.command("p", {{"cmd", "preload"}, {"client", "c-7"}, {"doses", {{{"client", "c-7"}, {"amount_mg", 50}}}}})["ok"] ==
+          true);
+  const auto refused = room.command("s-1", {{"cmd", "start"}, {"sent_at", now_iso()}});
+  CHECK(refused["ok"] == false);
+  CHECK(refused["reason"] == "clock_unsynced");
+  CHECK(refused["state"]["state"] == "ready");
+
+  const std::string device_time = now_iso();
+  const auto started = room.command("s-2", {{"cmd", "start"}, {"sent_at", device_time}, {"clock_confirmed", true}});
+  REQUIRE_MESSAGE(started["ok"] == true, started.dump());
+  const auto event = room.event("session_started");
+  REQUIRE(event.has_value());
+  CHECK((*event)["clock_confirmed_by"] == "tablet-1");
+  CHECK((*event)["confirmed_device_time"] == device_time);
+  REQUIRE(room.command("stop", {{"cmd", "stop"}})["ok"] == true);
+  CHECK(room.terminate() == 0);
+
+  // The record keeps who vouched for the clock, and that it was not synchronised.
+  record::RecordReader reader(room.record());
+  bool found = false;
+  for (const auto& e : reader.session_events((*event)["session"])) {
+    if (e.type != "session_started") continue;
+    found = true;
+    CHECK_FALSE(e.clock_synced);
+    CHECK(json::parse(e.payload)["clock_confirmed_by"] == "tablet-1");
+  }
+  CHECK(found);
 }

@@ -208,6 +208,19 @@ TEST_CASE("a dose is recorded only as a clinician entered it, within the protoco
     booster.amount_mg = 30;
     CHECK(f.send(s, booster).ok);
   }
+  SUBCASE("a dose time ahead of the room's clock is refused and records no dose") {
+    CHECK(f.send(s, preload_of("c-1")).ok);
+    auto start = SessionFixture::command(CommandKind::Start);
+    start.given_at = f.clock.now().wall + 10min;
+    CHECK(f.send(s, start).error == "dose_at 2026-01-01T00:10:00.000Z is 10m ahead of this room's clock: a dose cannot "
+                                     "be recorded before it is given (check the tablet's clock)");
+    CHECK(f.of_type<session::DoseGiven>().empty());
+    CHECK(s.status() == SessionStatus::Ready);
+    start.given_at = f.clock.now().wall + 20s;  // a tablet running a little fast
+    CHECK(f.send(s, start).ok);
+    REQUIRE(f.of_type<session::DoseGiven>().size() == 1);
+    CHECK(f.of_type<session::DoseGiven>()[0].given_at == *start.given_at);
+  }
   SUBCASE("the session number is only what the clinic said") {
     CHECK(f.send(s, preload_of("c-1")).ok);
     CHECK_FALSE(f.of_type<session::SessionPreloaded>().at(0).session_number.has_value());
@@ -378,6 +391,41 @@ TEST_CASE("the volume chosen while ready holds from the start and after a restar
   CHECK(out2.plans.back().master_at(*restored.dose_now())->volume_db == -20);
   CHECK(restored.room_state().volume_db == -20);
   CHECK(session::first_difference(s.state(), restored.state()) == "");
+}
+
+TEST_CASE("on a clock nobody synchronised, a start needs the clinician to confirm the time, and says who did") {
+  SessionFixture f;
+  session::Session s(f.library, f.clock, f.out, "stillroom-room-1");
+  f.clock.set_synced(false);
+  REQUIRE(f.send(s, preload_of("c-1")).ok);
+
+  auto start = SessionFixture::command(CommandKind::Start);
+  auto refused = f.send(s, start);
+  CHECK(refused.reason == "clock_unsynced");
+  CHECK(refused.error == "this room's clock is not synchronised (it reads 2026-01-01T00:00:00.000Z): check it against "
+                         "your device and confirm the time to start");
+  start.clock_confirmed = true;  // confirmed, but without the device's own time to show for it
+  CHECK(f.send(s, start).error == "confirming the room's clock needs your device's time: send sent_at with clock_confirmed");
+  CHECK(s.status() == SessionStatus::Ready);
+  CHECK(f.of_type<session::DoseGiven>().empty());
+
+  start.sent_at = f.clock.now().wall - 2s;
+  REQUIRE(f.send(s, start).ok);
+  const auto started = f.of_type<session::SessionStarted>();
+  REQUIRE(started.size() == 1);
+  CHECK(started[0].clock_confirmed_by == "tablet-1");
+  CHECK(started[0].confirmed_device_time == start.sent_at);
+}
+
+TEST_CASE("on a synchronised clock a start needs no confirmation and records none") {
+  SessionFixture f;
+  session::Session s(f.library, f.clock, f.out, "stillroom-room-1");
+  REQUIRE(f.send(s, preload_of("c-1")).ok);
+  REQUIRE(f.send(s, SessionFixture::command(CommandKind::Start)).ok);
+  const auto started = f.of_type<session::SessionStarted>();
+  REQUIRE(started.size() == 1);
+  CHECK_FALSE(started[0].clock_confirmed_by.has_value());
+  CHECK_FALSE(started[0].confirmed_device_time.has_value());
 }
 
 TEST_CASE("a stale command is refused and recorded with both times") {

@@ -80,7 +80,8 @@ class Room {
   /**
    * options: tls (websockets over TLS), rooms (extra room ids on the same broker, e.g. for the
    * clinic view), keepalive (the controller's, default 30 s so a stopped controller shows as stale
-   * before the broker gives up on it).
+   * before the broker gives up on it), clock ('synced' by default, or 'unsynced': the room's clock as
+   * the room sees it).
    */
   constructor(options = {}) {
     this.options = options;
@@ -308,7 +309,9 @@ class Room {
   async startDaemon(id = 'room-1') {
     const from = this.mark();
     const log = fs.openSync(path.join(this.dir, id, 'daemon.log'), 'a');
-    const child = spawn(stillroom, ['run', '--config', this.roomFile(id)], { stdio: ['ignore', log, log] });
+    // A synchronised clock unless the test says otherwise, whatever this machine's NTP state is.
+    const env = { ...process.env, STILLROOM_INJECT_CLOCK: this.options.clock || 'synced' };
+    const child = spawn(stillroom, ['run', '--config', this.roomFile(id)], { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
     this.daemons.set(id, child);
     let exited = false;
