@@ -230,8 +230,11 @@ void Mixer::plan_fade_out(Voice& voice) {
       }
     }
     const std::int64_t length = std::max(frames(fade.length), min_ramp);
-    // A fade learned after its time starts now with its whole length: never a step.
-    const std::int64_t at = std::max(frame_of(fade.at), position_);
+    // A sounding voice that learns of a fade after its time starts it now with its whole length: never a
+    // step. A voice that has not sounded yet takes the fade where the plan has it (music that begins during
+    // the session's final fade begins at the fade's level).
+    const std::int64_t at =
+        voice.state == Voice::State::Playing ? std::max(frame_of(fade.at), position_) : frame_of(fade.at);
     ramps.push_back(Ramp{at, length, 1.0, 0.0, fade.shape, FadeDirection::Out});
     keys.push_back(key);
   }
