@@ -16,6 +16,7 @@
 #include "playlists/Plan.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -84,7 +85,17 @@ class Mixer {
   void check_streams();
   void resolve_starts();
   [[nodiscard]] std::size_t ready_frames(std::size_t want);
+  /** A stream's loudness as the decoder has published it (final or estimated). */
+  struct StreamLoudness {
+    double norm_db = 0.0;
+    double integrated_lufs = -std::numeric_limits<double>::infinity();
+    double true_peak_dbtp = -std::numeric_limits<double>::infinity();
+    bool final = true;
+  };
+  [[nodiscard]] StreamLoudness stream_loudness(const Voice& voice) const noexcept;
   void start_voice(Voice& voice);
+  /** Voices that started on an estimated loudness ramp to the measured one once it is known. */
+  void follow_measurements();
   /** Mixes the voice into out[0..n) (out starts at the mix position); true when it ended. */
   bool mix_voice(Voice& voice, float* out, std::int64_t first, std::int64_t last);
   void end_voice(Voice& voice, std::int64_t at);
@@ -119,10 +130,12 @@ class Mixer {
   struct EndState {
     /** Mixer frame of the end. */
     std::int64_t frame = 0;
-    double track_db = 0.0;
     double level_db = 0.0;
-    /** Gain of its last frame. */
+    /** Its loudness as normalised and gained (before phase level and master), LUFS; -inf unknown. */
+    double loudness_lufs = 0.0;
+    /** Gain applied to its last frame, and the gain its ramps wanted there. */
     double applied = 0.0;
+    double target = 0.0;
     /** It failed and had faded out. */
     bool faded = false;
   };

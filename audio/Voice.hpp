@@ -67,6 +67,8 @@ struct Voice {
   /** Gain applied to the last mixed frame (the per-sample slew limit starts from here). */
   double applied = 0.0;
 
+  /** It started before its file's loudness was measured (a cache miss): its gain is an estimate so far. */
+  bool loudness_estimated = false;
   /** The stream ended early: the voice fades before its audio runs out. */
   bool failed = false;
   bool failure_reported = false;

@@ -115,6 +115,41 @@ TEST_CASE("resampling through PortAudio and ALSA: a 44.1 kHz 1 kHz sine is a cle
   CHECK(out.at(0, 0) == out.at(0, 1));  // stereo file: both channels carry it
 }
 
+TEST_CASE("live through PortAudio and ALSA: a join into a track mastered 14 dB louder has no burst") {
+  Room room;
+  JackServer jack;
+  const auto capture = room.dir / "capture.raw";
+  AlsaConfig alsa(room.dir.path(), AlsaConfig::Output::Jack, capture);
+  const MasteredApart m = mastered_apart(room);
+  std::vector<plan::Segment> segments;
+  Millis at{0};
+  std::uint64_t id = 1;
+  for (const auto& file : {m.quiet, m.loud, m.quiet}) {
+    auto seg = track(id, file, at, at + room.duration(file));
+    seg.natural_end = true;
+    seg.joins = id == 1 ? 0 : id - 1;
+    at = seg.end;
+    segments.push_back(seg);
+    ++id;
+  }
+  {
+    audio::Engine engine(room.settings, room.cache, room.log, std::make_unique<audio::PortAudioSink>("default"));
+    engine.start();
+    engine.follow(plan_of(segments), Millis{0});
+    for (int i = 0; i < 400 && room.log.of(EngineEvent::Kind::TrackEnded).size() < 3; ++i) {
+      std::this_thread::sleep_for(milliseconds(25));
+    }
+    engine.stop();
+  }
+  REQUIRE(room.log.of(EngineEvent::Kind::TrackEnded).size() == 3);
+  CHECK(room.log.of(EngineEvent::Kind::Underrun).empty());
+  const Samples out = trimmed_capture(capture);
+  REQUIRE(out.frames() >= 6 * 48000);
+  // What the room heard: from the end of the first 10 ms anti-click ramp to the end of the third track.
+  const double loudest = check_windows(out, 480, 6 * 48000 - 480, m.level);
+  MESSAGE("loudest 50 ms window heard: " << loudest << " dB against the normalised level");
+}
+
 TEST_CASE("60 s of real-time playback under jackd: zero underruns, no gaps, dose clock keeps time") {
   Room room;
   JackServer jack;
