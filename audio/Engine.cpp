@@ -3,18 +3,25 @@
 // Threads:
 // - the caller's (controller) thread: follow(), dose_now(), stats() only post
 //   commands or read atomics; they never wait for audio.
-// - player thread (run): owns the Mixer. It applies commands (a new plan, the
-//   dose clock re-anchored, stop), tops the output ring up in 1024-frame
-//   blocks, turns sink counters into events, and sleeps until a command comes,
-//   the sink says it took a period (null and file sinks), or half the output
-//   latency has passed (PortAudio, whose callback may not signal). It does no
-//   file I/O: decoded audio arrives in per-stream lock-free rings.
+// - player thread (run, "sr-player", SCHED_FIFO where the system allows it):
+//   owns the Mixer. It applies commands (a new plan, the dose clock
+//   re-anchored, stop), tops the output ring up in 1024-frame blocks, turns
+//   sink counters into events, and sleeps until a command comes, the sink says
+//   it took a period (null and file sinks), or half the output latency has
+//   passed (PortAudio, whose callback may not signal). It does no file I/O:
+//   decoded audio arrives in per-stream lock-free rings.
 // - decoder thread (DecoderThread): opens, decodes, resamples and maps every
 //   stream decode_ahead ahead of the mix, measures loudness cache misses.
 // - sink: PortAudio's real-time callback copies from the output ring and
 //   nothing else (no locks, allocation, logging or system calls; an underrun
 //   plays zeros and bumps an atomic counter). The sink's monitor thread (or,
 //   for null/file outputs, its pacing thread) handles everything else.
+//
+// Idle: when nothing has sounded for what the ring and the device hold and
+// the plan has nothing to play for a while (no plan, a pause, the end of a
+// session, a silent phase), the sink pauses (the device is closed) and every
+// engine thread sleeps until a command comes or the next segment is due; the
+// mix position then moves on with the clock, as if silence had played.
 //
 // Time: mixer frames are ring frames. The dose time heard now is
 // dose(frames_played - device delay); follow() anchors that to the
@@ -25,6 +32,7 @@
 #include "audio/DecoderThread.hpp"
 #include "audio/FrameRing.hpp"
 #include "audio/Mixer.hpp"
+#include "audio/ThreadSetup.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -39,6 +47,12 @@ using steady = std::chrono::steady_clock;
 constexpr std::size_t kBlock = 1024;
 constexpr Millis kResyncThreshold{100};
 constexpr auto kResyncEvery = std::chrono::seconds(1);
+/** Below PortAudio's and JACK's own real-time threads, above everything that is not real time. */
+constexpr int kPlayerPriority = 20;
+/** A quiet stretch shorter than this (beyond the wake margin) is not worth closing the device for. */
+constexpr Millis kIdleAtLeast{2000};
+/** The device needs this long to open and start before the first frame is due. */
+constexpr Millis kDeviceStart{250};
 
 std::size_t stream_ring_frames(const config::AudioSettings& settings) {
   const auto ahead = std::max(settings.decode_ahead, Millis{2000}) + Millis{500};
@@ -66,9 +80,12 @@ void Engine::start() {
   decoder_ = std::make_unique<DecoderThread>(format_, stream_ring_frames(settings_), cache_,
                                              settings_.loudness_target_lufs, settings_.true_peak_ceiling_dbtp);
   mixer_ = std::make_unique<Mixer>(settings_, *decoder_, listener_, true);
-  // Prime the ring with the mixer's (silent) output so the callback never starts on an empty ring.
-  std::vector<float> block(kBlock * static_cast<std::size_t>(format_.channels));
-  while (ring_->writable() > 0) ring_->write(block.data(), mixer_->mix(block.data(), std::min(kBlock, ring_->writable())));
+  wake_margin_ = ms_to_frames(settings_.latency + kDeviceStart, format_.rate);
+  // The engine starts idle: the sink drains (and the device opens) once there is something to play.
+  idle_heard_.store(0);
+  idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count());
+  idle_.store(true, std::memory_order_release);
+  frames_at_pause_ = 0;
   sink_->start(*ring_, counters_, [this] {
     {
       std::lock_guard lock(mutex_);
@@ -109,11 +126,19 @@ void Engine::follow(plan::Plan plan, Millis dose_now) {
 }
 
 std::int64_t Engine::heard_frame() const {
+  if (idle_.load(std::memory_order_acquire)) {
+    const auto since = steady::time_point(std::chrono::nanoseconds(idle_since_ns_.load(std::memory_order_relaxed)));
+    return idle_heard_.load(std::memory_order_relaxed) + to_frames(steady::now() - since);
+  }
   return static_cast<std::int64_t>(counters_.frames_played.load(std::memory_order_relaxed)) - sink_->delay_frames();
 }
 
 std::int64_t Engine::to_frames(steady::duration d) const {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count() * format_.rate / 1'000'000;
+}
+
+steady::duration Engine::to_duration(std::int64_t frames) const {
+  return std::chrono::microseconds(frames * 1'000'000 / format_.rate);
 }
 
 Millis Engine::dose_now() const {
@@ -128,6 +153,7 @@ EngineStats Engine::stats() const {
   s.device_underflows = counters_.device_underflows.load();
   s.device_losses = counters_.device_losses.load();
   s.resyncs = resyncs_.load();
+  s.idle = idle_.load();
   return s;
 }
 
@@ -204,7 +230,53 @@ void Engine::report() {
   }
 }
 
+bool Engine::should_idle() const {
+  const std::int64_t quiet = mixer_->quiet_for();
+  return quiet > wake_margin_ + ms_to_frames(kIdleAtLeast, format_.rate) && heard_frame() >= last_sound_frame_;
+}
+
+void Engine::go_idle() {
+  sink_->pause();
+  const auto now = steady::now();
+  idle_heard_.store(heard_frame(), std::memory_order_relaxed);
+  idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+                       std::memory_order_relaxed);
+  idle_.store(true, std::memory_order_release);
+  frames_at_pause_ = counters_.frames_played.load(std::memory_order_relaxed);
+  // Silence mixed ahead: it will never be heard (the paused sink no longer reads the ring).
+  ring_->discard(ring_->readable());
+}
+
+void Engine::catch_up(std::int64_t ahead) {
+  const std::int64_t target = heard_frame() + ahead;
+  if (target > mixer_->position()) mixer_->skip(target - mixer_->position());
+}
+
+void Engine::wake_up(std::vector<float>& block) {
+  // The next frame mixed is heard once the device has taken what is ahead of it.
+  catch_up(sink_->delay_frames());
+  counters_.frames_played.store(static_cast<std::uint64_t>(std::max<std::int64_t>(0, mixer_->position())),
+                                std::memory_order_relaxed);
+  fill(block);
+  const std::uint64_t played = counters_.frames_played.load(std::memory_order_relaxed);
+  idle_.store(false, std::memory_order_release);
+  sink_->resume(played > frames_at_pause_ ? played - frames_at_pause_ : 0);
+  next_resync_ = steady::now() + kResyncEvery;
+}
+
+void Engine::fill(std::vector<float>& block) {
+  while (ring_->writable() > 0) {
+    const bool sounding = mixer_->voice_count() > 0;
+    const std::size_t n = mixer_->mix(block.data(), std::min(kBlock, ring_->writable()));
+    if (n == 0) break;  // a stream is late: the ring drains, and the callback reports an underrun if it runs dry
+    ring_->write(block.data(), n);
+    if (sounding || mixer_->voice_count() > 0) last_sound_frame_ = mixer_->position();
+  }
+}
+
 void Engine::run() {
+  name_this_thread("sr-player");
+  (void)try_realtime(kPlayerPriority);  // silently normal where the system does not allow it
   std::vector<float> block(kBlock * static_cast<std::size_t>(format_.channels));
   // Woken by the sink after each period when it can; otherwise poll at half the latency, which keeps
   // the ring at least half full whatever sizes the device pulls.
@@ -221,29 +293,46 @@ void Engine::run() {
         commands_.pop_front();
         lock.unlock();
         if (command.kind == Command::Kind::Stop) {
+          if (idle_.load()) return;  // nothing is heard: nothing to fade
           if (!stop_at) {
             mixer_->fade_all(settings_.ramps.volume);
             stop_at = mixer_->position() + ms_to_frames(settings_.ramps.volume, format_.rate);
             stop_deadline = steady::now() + 2 * (settings_.ramps.volume + settings_.latency) + std::chrono::seconds(2);
           }
         } else if (!stop_at) {
+          if (idle_.load()) catch_up();
           apply(command);
         }
         lock.lock();
       }
     }
+    if (idle_.load()) {
+      catch_up();
+      const std::int64_t quiet = mixer_->quiet_for();
+      if (quiet > wake_margin_) {
+        // Sleep until a command comes or it is time to open the device for the next segment.
+        std::unique_lock lock(mutex_);
+        if (quiet == kNever) {
+          wake_.wait(lock, [this] { return !commands_.empty(); });
+        } else {
+          wake_.wait_for(lock, to_duration(quiet - wake_margin_), [this] { return !commands_.empty(); });
+        }
+        continue;
+      }
+      wake_up(block);
+    }
     if (!stop_at) resync();
     report();
-    while (ring_->writable() > 0) {
-      const std::size_t n = mixer_->mix(block.data(), std::min(kBlock, ring_->writable()));
-      if (n == 0) break;  // a stream is late: the ring drains, and the callback reports an underrun if it runs dry
-      ring_->write(block.data(), n);
-    }
+    fill(block);
     // Stopping: once the fade is in the ring and the ring has played out.
     if (stop_at && ((mixer_->position() >= *stop_at &&
                      static_cast<std::int64_t>(counters_.frames_played.load()) >= *stop_at) ||
                     steady::now() >= stop_deadline)) {
       return;
+    }
+    if (!stop_at && should_idle()) {
+      go_idle();
+      continue;
     }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, nap, [this] { return !commands_.empty() || sink_pulled_; });

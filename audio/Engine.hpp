@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace stillroom::audio {
 
@@ -31,6 +32,8 @@ struct EngineStats {
   std::uint64_t device_losses = 0;
   /** Times the dose clock was re-anchored because the audio clock had drifted from the controller's. */
   std::uint64_t resyncs = 0;
+  /** Nothing to play: the output is paused and the engine's threads sleep. */
+  bool idle = false;
 };
 
 class Engine {
@@ -65,8 +68,18 @@ class Engine {
   void apply(Command& command);
   void resync();
   void report();
+  /** Nothing to be heard for a while: the sink stops, the player sleeps. */
+  [[nodiscard]] bool should_idle() const;
+  void go_idle();
+  /** While idle: moves the mix position on with the clock (the silence that "played"). */
+  void catch_up(std::int64_t ahead = 0);
+  /** Tops the output ring up from the mixer. */
+  void fill(std::vector<float>& block);
+  /** Ends idling: the ring is primed from where the clock has got to and the sink drains again. */
+  void wake_up(std::vector<float>& block);
   [[nodiscard]] std::int64_t heard_frame() const;
   [[nodiscard]] std::int64_t to_frames(std::chrono::steady_clock::duration d) const;
+  [[nodiscard]] std::chrono::steady_clock::duration to_duration(std::int64_t frames) const;
 
   config::AudioSettings settings_;
   AudioFormat format_;
@@ -90,6 +103,14 @@ class Engine {
   std::atomic<std::int64_t> origin_{0};
   std::atomic<bool> anchored_{false};
   std::atomic<std::uint64_t> resyncs_{0};
+  /**
+   * Idle: the sink is paused and the player sleeps until a command or the next
+   * thing to play. The frame heard when it paused and the steady-clock time
+   * then (ns) extrapolate what would be heard now. Written before idle_ is set.
+   */
+  std::atomic<bool> idle_{true};
+  std::atomic<std::int64_t> idle_heard_{0};
+  std::atomic<std::int64_t> idle_since_ns_{0};
 
   // Player thread only.
   std::optional<plan::Plan> plan_;
@@ -100,6 +121,12 @@ class Engine {
   std::uint64_t reported_underflows_ = 0;
   std::uint64_t reported_losses_ = 0;
   std::uint64_t reported_returns_ = 0;
+  /** Mixer position after the last block in which something sounded. */
+  std::int64_t last_sound_frame_ = 0;
+  /** frames_played when the sink last paused. */
+  std::uint64_t frames_at_pause_ = 0;
+  /** How long before the next thing to play the idle engine wakes (the device needs a moment), frames. */
+  std::int64_t wake_margin_ = 0;
 };
 
 }  // namespace stillroom::audio

@@ -305,6 +305,28 @@ bool Mixer::finished() const noexcept {
   });
 }
 
+std::int64_t Mixer::quiet_for() const noexcept {
+  if (!voices_.empty()) return 0;
+  if (!has_plan_ || stopping_) return kNever;
+  std::int64_t next = kNever;
+  for (std::size_t i = first_open_; i < plan_.segments.size(); ++i) {
+    const plan::Segment& seg = plan_.segments[i];
+    if (done_.contains(seg.id)) continue;
+    std::int64_t start = frame_of(seg.start);
+    if (const auto ended = ended_at_.find(seg.joins); seg.joins != 0 && ended != ended_at_.end()) {
+      start = ended->second.frame;
+    }
+    if (frame_of(seg.end) <= position_ && start < position_) continue;  // over before it could play
+    next = std::min(next, start - lookahead_);
+    if (frame_of(seg.start) - lookahead_ > position_) break;  // by start: the rest come later
+  }
+  return next == kNever ? kNever : std::max<std::int64_t>(0, next - position_);
+}
+
+void Mixer::skip(std::int64_t frames) noexcept {
+  if (frames > 0 && voices_.empty()) position_ += frames;
+}
+
 // ---------------------------------------------------------------------------
 // Mixing
 

@@ -68,6 +68,14 @@ class Mixer {
   [[nodiscard]] std::size_t voice_count() const noexcept { return voices_.size(); }
   /** Whether nothing sounds and the plan has nothing more to play. */
   [[nodiscard]] bool finished() const noexcept;
+  /**
+   * Mixer frames from the mix position until mix() has anything to do but
+   * silence: 0 while a voice waits or sounds, kNever when the plan has nothing
+   * more (or there is none). Opening a file decode_ahead early counts as work.
+   */
+  [[nodiscard]] std::int64_t quiet_for() const noexcept;
+  /** Moves the mix position on by `frames` of silence; only while quiet_for() covers them (an idle engine). */
+  void skip(std::int64_t frames) noexcept;
   /** Master level at the mix position, dB (for diagnostics). */
   [[nodiscard]] double master_db() const noexcept { return master_.value_db(position_); }
 

@@ -1,5 +1,7 @@
 #include "audio/PortAudioSink.hpp"
 
+#include "audio/ThreadSetup.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -9,7 +11,6 @@ namespace stillroom::audio {
 namespace {
 
 using clock = std::chrono::steady_clock;
-constexpr auto kPoll = std::chrono::milliseconds(50);
 constexpr auto kFirstRetry = std::chrono::milliseconds(500);
 constexpr auto kLongestRetry = std::chrono::milliseconds(8000);
 /** A stream that has not called back for this long is gone, whatever PortAudio says. */
@@ -51,6 +52,9 @@ PortAudioSink::~PortAudioSink() { PortAudioSink::stop(); }
 bool PortAudioSink::open(AudioFormat format, config::Millis latency, std::string& error) {
   format_ = format;
   latency_ = latency;
+  // A quarter of the latency, at most 250 ms: a lost device is noticed well within the 2 s it is given.
+  poll_ = std::clamp<std::chrono::milliseconds>(std::chrono::duration_cast<std::chrono::milliseconds>(latency / 4),
+                                                std::chrono::milliseconds(20), std::chrono::milliseconds(250));
   system_ = std::make_unique<PortAudioSystem>();
   if (!system_->ok()) {
     error = system_->error();
@@ -116,8 +120,34 @@ void PortAudioSink::start(FrameRing& ring, SinkCounters& counters, std::function
   counters_ = &counters;
   context_.ring = &ring;
   context_.counters = &counters;
+  {
+    std::lock_guard lock(wait_mutex_);
+    paused_ = true;
+  }
   running_ = true;
   monitor_ = std::thread([this] { monitor(); });
+}
+
+void PortAudioSink::pause() {
+  // The monitor holds wait_mutex_ whenever it touches the stream or the ring: with it held here, the
+  // stream is closed (playing out what the device holds) and nothing reads the ring once this returns.
+  std::lock_guard lock(wait_mutex_);
+  paused_ = true;
+  ++pauses_;
+  {
+    std::lock_guard pa(PortAudioSystem::mutex());
+    closed_playing_ = stream_ != nullptr && Pa_IsStreamActive(stream_) == 1;
+  }
+  close_stream();
+  wake_.notify_all();
+}
+
+void PortAudioSink::resume(std::uint64_t) {
+  {
+    std::lock_guard lock(wait_mutex_);
+    paused_ = false;
+  }
+  wake_.notify_all();
 }
 
 void PortAudioSink::stop() {
@@ -129,7 +159,11 @@ void PortAudioSink::stop() {
 }
 
 void PortAudioSink::monitor() {
+  // PortAudio's callback thread and the ALSA plugins' threads are started from here: they inherit the name.
+  name_this_thread("sr-output");
   bool playing = false;
+  // Lost: no stream, the ring drains at real-time pace so the session's timeline keeps going.
+  bool lost = false;
   // A reopened stream counts as back once it has run this long (some failures only show on the first write).
   bool on_probation = false;
   auto probation_ends = clock::now();
@@ -137,7 +171,6 @@ void PortAudioSink::monitor() {
   auto next_try = clock::now();
   auto last_callback = clock::now();
   std::uint64_t seen_callbacks = 0;
-  // While the device is lost the ring drains at real-time pace, so the session's timeline keeps going.
   auto lost_since = clock::now();
   std::int64_t drained = 0;
 
@@ -146,29 +179,56 @@ void PortAudioSink::monitor() {
     set_error(std::move(why));
     if (on_probation) {
       retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);  // still lost: back off
-    } else {
+    } else if (!lost) {
       counters_->device_losses.fetch_add(1, std::memory_order_relaxed);
     }
     on_probation = false;
     playing = false;
+    lost = true;
     lost_since = clock::now();
     drained = 0;
     next_try = lost_since + retry_in;
   };
+  auto play = [&](const clock::time_point now) {
+    playing = true;
+    last_callback = now;
+    seen_callbacks = context_.callbacks.load(std::memory_order_relaxed);
+  };
 
-  {
-    std::string error;
-    if (open_stream(error)) {
-      playing = true;
-      last_callback = clock::now();
-    } else {
-      lose(error);
-    }
-  }
   std::unique_lock wait_lock(wait_mutex_);
+  // Every pause() is seen, however quickly resume() followed it (and the first resume after start()).
+  std::uint64_t seen_pauses = ~std::uint64_t{0};
   while (running_.load()) {
-    wake_.wait_for(wait_lock, kPoll);
-    if (!running_.load()) break;
+    if (paused_ || seen_pauses != pauses_) {
+      // pause() closed the stream; a lost device stays lost, to be tried again at once on resume.
+      seen_pauses = pauses_;
+      if (playing && on_probation && closed_playing_) {
+        // A reopened device that played until the engine had nothing more for it is back.
+        on_probation = false;
+        retry_in = kFirstRetry;
+        counters_->device_returns.fetch_add(1, std::memory_order_relaxed);
+      }
+      playing = false;
+      wake_.wait(wait_lock, [this] { return !paused_ || !running_.load(); });
+      if (!running_.load()) break;
+      if (seen_pauses != pauses_) continue;
+      const auto now = clock::now();
+      if (lost) {
+        lost_since = now;
+        drained = 0;
+        next_try = now;
+      } else {
+        std::string error;
+        if (open_stream(error)) {
+          play(now);
+        } else {
+          lose(error);
+        }
+      }
+      continue;
+    }
+    wake_.wait_for(wait_lock, playing ? poll_ : std::min<std::chrono::milliseconds>(poll_, kFirstRetry / 5));
+    if (!running_.load() || paused_ || seen_pauses != pauses_) continue;
     const auto now = clock::now();
     if (playing) {
       const std::uint64_t calls = context_.callbacks.load(std::memory_order_relaxed);
@@ -207,10 +267,10 @@ void PortAudioSink::monitor() {
       reopened = system_->rescan(error) && open_stream(error);
     }
     if (reopened) {
-      playing = true;
+      play(now);
+      lost = false;
       on_probation = true;
       probation_ends = now + kProbation;
-      last_callback = now;
     } else {
       set_error(error);
       retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);

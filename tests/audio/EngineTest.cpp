@@ -1,6 +1,7 @@
 // The real-time engine through the real PortAudio -> ALSA path: jackd's dummy
 // backend for real-time pace and real underflow flags, the ALSA file plugin as
 // a byte-exact tap of what PortAudio played; and the null and file sinks.
+#include "AllocationCount.hpp"
 #include "AudioTestKit.hpp"
 
 #include "audio/Engine.hpp"
@@ -17,6 +18,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <cmath>
 #include <numbers>
 #include <thread>
@@ -264,7 +267,7 @@ TEST_CASE("a device that is missing is reported lost, retried with backoff, and 
   for (int i = 0; i < 800 && room.log.of(EngineEvent::Kind::DeviceBack).empty(); ++i) {
     std::this_thread::sleep_for(milliseconds(20));
   }
-  CHECK(room.log.of(EngineEvent::Kind::DeviceBack).size() == 1);
+  REQUIRE(room.log.of(EngineEvent::Kind::DeviceBack).size() == 1);
   // Retries that failed while it was missing were not reported as new losses.
   CHECK(room.log.of(EngineEvent::Kind::DeviceLost).size() == 1);
   CHECK(room.log.of(EngineEvent::Kind::DeviceBack)[0].detail == "portaudio: STILLROOM_FRAGILE");
@@ -362,5 +365,113 @@ TEST_CASE("the null sink keeps real-time pace and the dose clock follows the con
   REQUIRE(started.size() == 1);
   CHECK(started[0].at >= Millis{0});
   CHECK(started[0].at < Millis{1000});  // the first block, however slow the build
+  CHECK(engine.stats().underruns == 0);
+}
+
+namespace {
+
+/** Voluntary and involuntary context switches of this process's engine threads (named sr-...). */
+std::uint64_t engine_wakeups() {
+  std::uint64_t total = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.rfind("sr-", 0) != 0) continue;
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.find("ctxt_switches:") != std::string::npos) total += std::stoull(line.substr(line.find(':') + 1));
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("idle: with nothing to play the output pauses and no engine thread wakes; the dose clock runs on") {
+  Room room;
+  const auto a = room.file("a.wav", ToneFile::sine(48000, 2, 48000 * 2, 440.0, 0.3));
+  auto sa = track(1, a, Millis{0}, Millis{2000});
+  sa.natural_end = true;
+  audio::Engine engine(room.settings, room.cache, room.log, std::make_unique<audio::NullSink>());
+  engine.start();
+  engine.follow(plan_of({sa}), Millis{0});
+  // It plays, then falls idle once the track has been heard.
+  for (int i = 0; i < 200 && !(room.log.of(EngineEvent::Kind::TrackEnded).size() == 1 && engine.stats().idle); ++i) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  REQUIRE(room.log.of(EngineEvent::Kind::TrackEnded).size() == 1);
+  REQUIRE(engine.stats().idle);
+  const std::uint64_t played = engine.stats().frames_played;
+  const Millis then = engine.dose_now();
+  const std::uint64_t before = engine_wakeups();
+  std::this_thread::sleep_for(milliseconds(3000));
+  CHECK(engine_wakeups() == before);            // not one wake-up of the player, decoder or output thread
+  CHECK(engine.stats().frames_played == played);  // nothing mixed or drained
+  const Millis now = engine.dose_now();
+  CHECK(now - then >= Millis{2900});             // the dose clock follows the steady clock meanwhile
+  CHECK(now - then <= Millis{3300});
+  // A new plan wakes it: a track due now plays at once.
+  auto sb = track(2, a, now, now + Millis{2000});
+  sb.natural_end = true;
+  engine.follow(plan_of({sa, sb}), now);
+  for (int i = 0; i < 100 && room.log.of(EngineEvent::Kind::TrackStarted).size() < 2; ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  const auto started = room.log.of(EngineEvent::Kind::TrackStarted);
+  REQUIRE(started.size() == 2);
+  CHECK(std::chrono::abs(started[1].at - now) < Millis{1000});
+  CHECK_FALSE(engine.stats().idle);
+  engine.stop();
+  CHECK(engine.stats().underruns == 0);
+}
+
+TEST_CASE("idle until the next segment: the engine wakes in time for it") {
+  Room room;
+  const auto a = room.file("a.wav", ToneFile::sine(48000, 2, 48000, 440.0, 0.3));
+  auto sa = track(1, a, Millis{0}, Millis{1000});
+  sa.natural_end = true;
+  auto sb = track(2, a, Millis{9000}, Millis{10000});  // 8 s of planned silence between them
+  sb.natural_end = true;
+  audio::Engine engine(room.settings, room.cache, room.log, std::make_unique<audio::NullSink>());
+  engine.start();
+  engine.follow(plan_of({sa, sb}), Millis{0});
+  bool was_idle = false;
+  for (int i = 0; i < 300 && room.log.of(EngineEvent::Kind::TrackStarted).size() < 2; ++i) {
+    was_idle |= engine.stats().idle;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  CHECK(was_idle);
+  const auto started = room.log.of(EngineEvent::Kind::TrackStarted);
+  REQUIRE(started.size() == 2);
+  CHECK(std::chrono::abs(started[1].at - Millis{9000}) <= Millis{1});  // on the frame the plan says
+  engine.stop();
+  CHECK(engine.stats().underruns == 0);
+}
+
+TEST_CASE("steady playback: the player thread allocates nothing") {
+  Room room;
+  const auto a = room.file("a.flac", ToneFile::sine(44100, 2, 44100 * 30, 440.0, 0.3));
+  auto sa = track(1, a, Millis{0}, room.duration(a));
+  sa.natural_end = true;
+  auto p = plan_of({sa});
+  p.master.push_back(cue(Millis{3000}, -6.0, Millis{2000}));  // a master ramp in the window, too
+  audio::Engine engine(room.settings, room.cache, room.log, std::make_unique<audio::NullSink>());
+  engine.start();
+  engine.follow(p, Millis{0});
+  for (int i = 0; i < 100 && room.log.of(EngineEvent::Kind::TrackStarted).empty(); ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  REQUIRE(room.log.of(EngineEvent::Kind::TrackStarted).size() == 1);
+  // Past the start (the voice, its stream and the event were made then): from here on it only mixes.
+  while (engine.dose_now() < Millis{1500}) std::this_thread::sleep_for(milliseconds(20));
+  const std::uint64_t before = test::player_thread_allocations();
+  while (engine.dose_now() < Millis{6500}) std::this_thread::sleep_for(milliseconds(50));
+  const std::uint64_t after = test::player_thread_allocations();
+  MESSAGE("player-thread allocations over 5 s of playback: " << after - before);
+  CHECK(after == before);
+  CHECK(before > 0);  // the counter does see the player thread (it allocated while starting the track)
+  engine.stop();
   CHECK(engine.stats().underruns == 0);
 }
