@@ -35,6 +35,7 @@
 #include "audio/ThreadSetup.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace stillroom::audio {
@@ -74,6 +75,17 @@ void Engine::start() {
   if (started_) return;
   std::string error;
   if (!sink_->open(format_, settings_.latency, error)) throw std::runtime_error("audio output: " + error);
+  fallback_rate_ = settings_.sample_rate;
+  // The engine starts idle: the sink drains (and the device opens) once there is something to play.
+  idle_heard_.store(0);
+  idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count());
+  idle_.store(true, std::memory_order_release);
+  build_pipeline();
+  started_ = true;
+  player_ = std::thread([this] { run(); });
+}
+
+void Engine::build_pipeline() {
   // The ring holds the latency, plus a period for a sink that takes whole periods with no buffer of its own.
   const auto latency = static_cast<std::size_t>(std::max<std::int64_t>(ms_to_frames(settings_.latency, format_.rate), 2 * kBlock));
   ring_ = std::make_unique<FrameRing>(format_.channels, latency + sink_->period_frames());
@@ -81,11 +93,8 @@ void Engine::start() {
                                              settings_.loudness_target_lufs, settings_.true_peak_ceiling_dbtp);
   mixer_ = std::make_unique<Mixer>(settings_, *decoder_, listener_, true);
   wake_margin_ = ms_to_frames(settings_.latency + kDeviceStart, format_.rate);
-  // The engine starts idle: the sink drains (and the device opens) once there is something to play.
-  idle_heard_.store(0);
-  idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count());
-  idle_.store(true, std::memory_order_release);
   frames_at_pause_ = 0;
+  last_sound_frame_ = 0;
   sink_->start(*ring_, counters_, [this] {
     {
       std::lock_guard lock(mutex_);
@@ -93,8 +102,38 @@ void Engine::start() {
     }
     wake_.notify_one();
   });
-  started_ = true;
-  player_ = std::thread([this] { run(); });
+}
+
+void Engine::follow_music_rate() {
+  if (!settings_.sample_rate_auto || !plan_) return;
+  const Millis heard = frames_to_ms(heard_frame() + origin_.load(), format_.rate);
+  const int rate = music_rate(*plan_, heard, std::chrono::hours(1), fallback_rate_,
+                              [this](const std::string& file) { return source_rates_.of(file); });
+  if (rate == format_.rate || !sink_->supports_rate(rate)) return;
+  // Idle, nothing sounds: the pipeline is rebuilt at the new rate, the dose clock carried over.
+  const auto now = steady::now();
+  const double dose_us = static_cast<double>(heard_frame() + origin_.load()) * 1e6 / format_.rate;
+  sink_->stop();
+  mixer_.reset();
+  decoder_.reset();
+  std::string error;
+  AudioFormat format{rate, format_.channels};
+  if (!sink_->open(format, settings_.latency, error)) {
+    format = format_;  // keep the rate that worked
+    (void)sink_->open(format, settings_.latency, error);
+  }
+  {
+    std::lock_guard lock(clock_mutex_);
+    format_ = format;
+    settings_.sample_rate = format.rate;
+    counters_.frames_played.store(0, std::memory_order_relaxed);
+    idle_heard_.store(0, std::memory_order_relaxed);
+    idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+                         std::memory_order_relaxed);
+    origin_.store(static_cast<std::int64_t>(std::llround(dose_us * format.rate / 1e6)));
+  }
+  build_pipeline();
+  mixer_->follow(*plan_, origin_.load());
 }
 
 void Engine::stop() {
@@ -143,6 +182,7 @@ steady::duration Engine::to_duration(std::int64_t frames) const {
 
 Millis Engine::dose_now() const {
   if (!anchored_.load(std::memory_order_acquire)) return Millis{0};
+  std::lock_guard lock(clock_mutex_);
   return frames_to_ms(heard_frame() + origin_.load(std::memory_order_relaxed), format_.rate);
 }
 
@@ -154,6 +194,8 @@ EngineStats Engine::stats() const {
   s.device_losses = counters_.device_losses.load();
   s.resyncs = resyncs_.load();
   s.idle = idle_.load();
+  std::lock_guard lock(clock_mutex_);
+  s.sample_rate = format_.rate;
   return s;
 }
 
@@ -245,6 +287,7 @@ void Engine::go_idle() {
   frames_at_pause_ = counters_.frames_played.load(std::memory_order_relaxed);
   // Silence mixed ahead: it will never be heard (the paused sink no longer reads the ring).
   ring_->discard(ring_->readable());
+  report();  // what the sink counted up to its pause (a device back, an underrun)
 }
 
 void Engine::catch_up(std::int64_t ahead) {
@@ -319,6 +362,7 @@ void Engine::run() {
         }
         continue;
       }
+      follow_music_rate();
       wake_up(block);
     }
     if (!stop_at) resync();

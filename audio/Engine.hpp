@@ -3,6 +3,7 @@
 
 #include "audio/EngineEvent.hpp"
 #include "audio/LoudnessCache.hpp"
+#include "audio/OutputRate.hpp"
 #include "audio/Sink.hpp"
 #include "config/Room.hpp"
 #include "playlists/Plan.hpp"
@@ -34,6 +35,8 @@ struct EngineStats {
   std::uint64_t resyncs = 0;
   /** Nothing to play: the output is paused and the engine's threads sleep. */
   bool idle = false;
+  /** The output rate now (with sample_rate auto, that of the music). frames_played counts at this rate, since it was chosen. */
+  int sample_rate = 0;
 };
 
 class Engine {
@@ -77,6 +80,10 @@ class Engine {
   void fill(std::vector<float>& block);
   /** Ends idling: the ring is primed from where the clock has got to and the sink drains again. */
   void wake_up(std::vector<float>& block);
+  /** Ring, decoder and mixer for format_, and the sink started on them (paused). */
+  void build_pipeline();
+  /** With sample_rate auto, about to wake: the output moves to the rate of most of the music coming. */
+  void follow_music_rate();
   [[nodiscard]] std::int64_t heard_frame() const;
   [[nodiscard]] std::int64_t to_frames(std::chrono::steady_clock::duration d) const;
   [[nodiscard]] std::chrono::steady_clock::duration to_duration(std::int64_t frames) const;
@@ -127,6 +134,11 @@ class Engine {
   std::uint64_t frames_at_pause_ = 0;
   /** How long before the next thing to play the idle engine wakes (the device needs a moment), frames. */
   std::int64_t wake_margin_ = 0;
+  /** The configured rate: sample_rate auto falls back to it when the music says nothing. */
+  int fallback_rate_ = 48000;
+  SourceRates source_rates_;
+  /** Held by dose_now() and by the player while it changes the output rate (format_, origin_, the idle clock). */
+  mutable std::mutex clock_mutex_;
 };
 
 }  // namespace stillroom::audio

@@ -23,7 +23,7 @@ Mixer::Mixer(const config::AudioSettings& settings, StreamProvider& streams, Eng
       real_time_(real_time),
       max_step_(1.0 / static_cast<double>(std::max<std::int64_t>(1, ms_to_frames(kMinRampMs, settings.sample_rate)))),
       lookahead_(ms_to_frames(std::max(settings.decode_ahead, Millis{2000}) + Millis{1000}, settings.sample_rate)),
-      late_tolerance_(ms_to_frames(settings.latency + Millis{250}, settings.sample_rate)),
+      late_tolerance_(ms_to_frames(settings.latency + Millis{1000}, settings.sample_rate)),
       scratch_(kMaxBlock * static_cast<std::size_t>(std::max(1, settings.channels))) {}
 
 Mixer::~Mixer() {

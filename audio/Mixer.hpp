@@ -119,6 +119,11 @@ class Mixer {
   /** Largest gain change between two consecutive frames. */
   double max_step_;
   std::int64_t lookahead_;
+  /**
+   * A segment learned up to this late starts from its beginning (with its whole
+   * fade-in) rather than mid-way: the output latency and the second a device
+   * may take to open when the engine wakes.
+   */
   std::int64_t late_tolerance_;
 
   plan::Plan plan_;

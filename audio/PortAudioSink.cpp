@@ -96,6 +96,20 @@ bool PortAudioSink::open_stream(std::string& error) {
   return true;
 }
 
+bool PortAudioSink::supports_rate(int rate) const {
+  if (!system_ || !system_->ok()) return true;  // nothing known: let opening the stream tell
+  std::lock_guard lock(PortAudioSystem::mutex());
+  std::string error;
+  const PaDeviceIndex device = find_device(device_, format_.channels, error);
+  if (device < 0) return true;
+  PaStreamParameters params{};
+  params.device = device;
+  params.channelCount = format_.channels;
+  params.sampleFormat = paFloat32;
+  params.suggestedLatency = std::chrono::duration<double>(latency_).count();
+  return Pa_IsFormatSupported(nullptr, &params, rate) == paFormatIsSupported;
+}
+
 void PortAudioSink::close_stream() {
   std::lock_guard lock(PortAudioSystem::mutex());
   if (stream_ == nullptr) return;
@@ -134,9 +148,15 @@ void PortAudioSink::pause() {
   std::lock_guard lock(wait_mutex_);
   paused_ = true;
   ++pauses_;
+  bool active = false;
   {
     std::lock_guard pa(PortAudioSystem::mutex());
-    closed_playing_ = stream_ != nullptr && Pa_IsStreamActive(stream_) == 1;
+    active = stream_ != nullptr && Pa_IsStreamActive(stream_) == 1;
+  }
+  if (on_probation_ && active) {
+    // A reopened device that played until the engine had nothing more for it is back.
+    on_probation_ = false;
+    counters_->device_returns.fetch_add(1, std::memory_order_relaxed);
   }
   close_stream();
   wake_.notify_all();
@@ -164,8 +184,8 @@ void PortAudioSink::monitor() {
   bool playing = false;
   // Lost: no stream, the ring drains at real-time pace so the session's timeline keeps going.
   bool lost = false;
-  // A reopened stream counts as back once it has run this long (some failures only show on the first write).
-  bool on_probation = false;
+  // A reopened stream counts as back once it has run this long (some failures only show on the first write);
+  // on_probation_ is a member so that pause() can count a stream that played until then as back.
   auto probation_ends = clock::now();
   auto retry_in = kFirstRetry;
   auto next_try = clock::now();
@@ -177,12 +197,12 @@ void PortAudioSink::monitor() {
   auto lose = [&](std::string why) {
     close_stream();
     set_error(std::move(why));
-    if (on_probation) {
+    if (on_probation_) {
       retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);  // still lost: back off
     } else if (!lost) {
       counters_->device_losses.fetch_add(1, std::memory_order_relaxed);
     }
-    on_probation = false;
+    on_probation_ = false;
     playing = false;
     lost = true;
     lost_since = clock::now();
@@ -202,12 +222,7 @@ void PortAudioSink::monitor() {
     if (paused_ || seen_pauses != pauses_) {
       // pause() closed the stream; a lost device stays lost, to be tried again at once on resume.
       seen_pauses = pauses_;
-      if (playing && on_probation && closed_playing_) {
-        // A reopened device that played until the engine had nothing more for it is back.
-        on_probation = false;
-        retry_in = kFirstRetry;
-        counters_->device_returns.fetch_add(1, std::memory_order_relaxed);
-      }
+      if (!on_probation_ && playing) retry_in = kFirstRetry;  // pause() found it back
       playing = false;
       wake_.wait(wait_lock, [this] { return !paused_ || !running_.load(); });
       if (!running_.load()) break;
@@ -245,8 +260,8 @@ void PortAudioSink::monitor() {
         lose("the output stream stopped (device gone?)");
       } else if (now - last_callback > kSilentCallback) {
         lose("the output device stopped asking for audio");
-      } else if (on_probation && now >= probation_ends) {
-        on_probation = false;
+      } else if (on_probation_ && now >= probation_ends) {
+        on_probation_ = false;
         retry_in = kFirstRetry;
         counters_->device_returns.fetch_add(1, std::memory_order_relaxed);
       }
@@ -269,7 +284,7 @@ void PortAudioSink::monitor() {
     if (reopened) {
       play(now);
       lost = false;
-      on_probation = true;
+      on_probation_ = true;
       probation_ends = now + kProbation;
     } else {
       set_error(error);

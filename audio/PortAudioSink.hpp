@@ -34,6 +34,8 @@ class PortAudioSink final : public Sink {
   [[nodiscard]] std::int64_t delay_frames() const override { return delay_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::string last_error() const override;
   [[nodiscard]] std::string name() const override { return "portaudio: " + device_; }
+  /** What PortAudio says of the device at `rate` (ALSA's plug layer takes any rate: it converts). */
+  [[nodiscard]] bool supports_rate(int rate) const override;
 
   /** What the real-time callback touches: the ring and atomics, nothing else. */
   struct CallbackContext {
@@ -69,9 +71,10 @@ class PortAudioSink final : public Sink {
   std::condition_variable wake_;
   /** Guarded by wait_mutex_: the engine has nothing to play; the device is closed, the monitor sleeps. */
   bool paused_ = true;
-  /** Guarded by wait_mutex_: pause() calls so far, and whether the last one closed a stream that played. */
+  /** Guarded by wait_mutex_: pause() calls so far. */
   std::uint64_t pauses_ = 0;
-  bool closed_playing_ = false;
+  /** Guarded by wait_mutex_: a reopened stream not yet counted as back. */
+  bool on_probation_ = false;
   mutable std::mutex error_mutex_;
   std::string error_;
   std::thread monitor_;

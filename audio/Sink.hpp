@@ -83,8 +83,10 @@ class Sink {
    * latency. 0 for a device, whose own buffer plays that part. Valid after open().
    */
   [[nodiscard]] virtual std::size_t period_frames() const { return 0; }
-  /** Stops draining and releases the output. */
+  /** Stops draining and releases the output; open() and start() may follow (at another rate). */
   virtual void stop() = 0;
+  /** Whether the output takes `rate` as it is (true unless the device is known to refuse it). */
+  [[nodiscard]] virtual bool supports_rate(int rate) const { return rate > 0; }
   /** Frames between leaving the ring and being heard. */
   [[nodiscard]] virtual std::int64_t delay_frames() const = 0;
   /** Why the device was last lost (thread-safe). */

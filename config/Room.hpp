@@ -36,7 +36,13 @@ struct AudioSettings {
   std::string device = "default";
   /** File sink path (output: file). */
   std::string file;
+  /** Output rate; with sample_rate_auto, the rate used until the music says otherwise. */
   int sample_rate = 48000;
+  /**
+   * `sample_rate: auto` (a room file's default): the output runs at the source
+   * rate of most of the music coming, so that it plays without resampling.
+   */
+  bool sample_rate_auto = false;
   int channels = 2;
   /** Decoding runs this far ahead of playback. */
   Millis decode_ahead{3000};

@@ -7,6 +7,7 @@
 #include "audio/Engine.hpp"
 #include "audio/FileSink.hpp"
 #include "audio/LoudnessCache.hpp"
+#include "audio/Mixer.hpp"
 #include "audio/NullSink.hpp"
 #include "audio/OutputDevice.hpp"
 #include "audio/PortAudioSink.hpp"
@@ -474,4 +475,50 @@ TEST_CASE("steady playback: the player thread allocates nothing") {
   CHECK(before > 0);  // the counter does see the player thread (it allocated while starting the track)
   engine.stop();
   CHECK(engine.stats().underruns == 0);
+}
+
+TEST_CASE("sample_rate auto: a 44.1 kHz library plays at 44.1 kHz through PortAudio, bit for bit") {
+  Room room;
+  room.settings.sample_rate_auto = true;  // falls back to 48000
+  JackServer jack(44100, 1024);
+  const auto capture = room.dir / "capture.raw";
+  AlsaConfig alsa(room.dir.path(), AlsaConfig::Output::Jack, capture);
+  const auto a = room.file("a.wav", ToneFile::noise(44100, 2, 44100 * 3, 0.3, 11), true);
+  const auto b = room.file("b.flac", ToneFile::sine(44100, 2, 44100 * 2, 440.0, 0.3));
+  auto sa = track(1, a, Millis{0}, room.duration(a));
+  sa.natural_end = true;
+  auto sb = track(2, b, sa.end, sa.end + room.duration(b));
+  sb.natural_end = true;
+  sb.joins = 1;
+  audio::EngineStats stats;
+  {
+    audio::Engine engine(room.settings, room.cache, room.log, std::make_unique<audio::PortAudioSink>("default"));
+    engine.start();
+    engine.follow(plan_of({sa, sb}), Millis{0});
+    for (int i = 0; i < 400 && room.log.of(EngineEvent::Kind::TrackEnded).size() < 2; ++i) {
+      std::this_thread::sleep_for(milliseconds(25));
+    }
+    stats = engine.stats();
+    engine.stop();
+  }
+  CHECK(stats.sample_rate == 44100);
+  REQUIRE(room.log.of(EngineEvent::Kind::TrackEnded).size() == 2);
+  CHECK(room.log.of(EngineEvent::Kind::Underrun).empty());
+  // What PortAudio wrote is the decoded sources themselves: no resampler touched them.
+  Samples out = ToneFile::read_raw_float(capture, 44100, 2);
+  std::int64_t first = 0;
+  while (first < out.frames() && out.at(first, 0) == 0.0f && out.at(first, 1) == 0.0f) ++first;
+  Samples expected{44100, 2, {}};
+  ToneFile::append(expected, ToneFile::read(a));
+  ToneFile::append(expected, ToneFile::read(b));
+  REQUIRE(out.frames() - first >= expected.frames());
+  // Past the 10 ms anti-click ramp of a start without a fade-in, at gain 1 exactly (normalisation is 0 dB).
+  const std::int64_t ramp = audio::ms_to_frames(Millis{audio::Mixer::kMinRampMs}, 44100);
+  double worst = 0;
+  for (std::int64_t f = ramp; f < expected.frames(); ++f) {
+    for (int ch = 0; ch < 2; ++ch) {
+      worst = std::max(worst, double(std::abs(out.at(first + f, ch) - expected.at(f, ch))));
+    }
+  }
+  CHECK(worst == 0.0);
 }

@@ -233,6 +233,31 @@ TEST_CASE("what normalisation leaves of a loudness difference across a join is a
   }
 }
 
+TEST_CASE("sample_rate auto: a render at the rate of most of its music, that music untouched") {
+  Session s;
+  s.settings.sample_rate_auto = true;  // falls back to 48000
+  const auto fa = s.file("a.wav", ToneFile::noise(44100, 2, 44100 * 4 + 7, 0.3, 12));
+  const auto fb = s.file("b.wav", ToneFile::sine(48000, 2, 48000, 440.0, 0.3));  // the odd one out
+  const auto path = (s.dir / "out.wav").string();
+  int rate = 0;
+  {
+    audio::Renderer r(s.settings, s.cache, s.log, path);
+    r.follow(plan_of(chain(s, {fa, fb}, Millis{0})));
+    rate = r.sample_rate();
+    r.render_until(Millis{5200});
+    r.finish();
+  }
+  CHECK(rate == 44100);
+  const Samples out = ToneFile::read(path);
+  CHECK(out.rate == 44100);
+  const Samples a = ToneFile::read(fa);
+  double worst = 0;
+  for (std::int64_t f = 441; f < a.frames(); ++f) worst = std::max(worst, double(std::abs(out.at(f, 0) - a.at(f, 0))));
+  CHECK(worst == 0.0);
+  // The 48 kHz track follows it, resampled to 44.1 kHz: still a 440 Hz sine at its level.
+  CHECK(goertzel(out, 0, a.frames() + 4410, 22050, 440.0) == doctest::Approx(0.3).epsilon(0.01));
+}
+
 TEST_CASE("following a new plan: a late cue ramps from now with its full length, a vanished segment fades out") {
   Session s;
   const auto fa = s.file("a.wav", dc(48000, 48000 * 10, 0.5f, 0.5f));
