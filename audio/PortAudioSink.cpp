@@ -52,9 +52,11 @@ PortAudioSink::~PortAudioSink() { PortAudioSink::stop(); }
 bool PortAudioSink::open(AudioFormat format, config::Millis latency, std::string& error) {
   format_ = format;
   latency_ = latency;
-  // A quarter of the latency, at most 250 ms: a lost device is noticed well within the 2 s it is given.
-  poll_ = std::clamp<std::chrono::milliseconds>(std::chrono::duration_cast<std::chrono::milliseconds>(latency / 4),
-                                                std::chrono::milliseconds(20), std::chrono::milliseconds(250));
+  // While it plays, a look a second is enough (a stream that stops calling back is given 2 s); while it is
+  // lost, the ring drains at real-time pace in steps shorter than half of it.
+  poll_ = std::chrono::milliseconds(1000);
+  lost_poll_ = std::clamp<std::chrono::milliseconds>(std::chrono::duration_cast<std::chrono::milliseconds>(latency / 2),
+                                                     std::chrono::milliseconds(10), std::chrono::milliseconds(100));
   system_ = std::make_unique<PortAudioSystem>();
   if (!system_->ok()) {
     error = system_->error();
@@ -242,7 +244,7 @@ void PortAudioSink::monitor() {
       }
       continue;
     }
-    wake_.wait_for(wait_lock, playing ? poll_ : std::min<std::chrono::milliseconds>(poll_, kFirstRetry / 5));
+    wake_.wait_for(wait_lock, playing && !on_probation_ ? poll_ : lost_poll_);
     if (!running_.load() || paused_ || seen_pauses != pauses_) continue;
     const auto now = clock::now();
     if (playing) {

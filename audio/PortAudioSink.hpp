@@ -65,8 +65,9 @@ class PortAudioSink final : public Sink {
   CallbackContext context_;
   std::atomic<std::int64_t> delay_{0};
   std::atomic<bool> running_{false};
-  /** How often the monitor looks at the stream while it plays. */
-  std::chrono::milliseconds poll_{250};
+  /** How often the monitor looks at the stream while it plays, and while the device is lost (or on probation). */
+  std::chrono::milliseconds poll_{1000};
+  std::chrono::milliseconds lost_poll_{100};
   std::mutex wait_mutex_;
   std::condition_variable wake_;
   /** Guarded by wait_mutex_: the engine has nothing to play; the device is closed, the monitor sleeps. */
