@@ -54,6 +54,9 @@ constexpr int kPlayerPriority = 20;
 constexpr Millis kIdleAtLeast{2000};
 /** The device needs this long to open and start before the first frame is due. */
 constexpr Millis kDeviceStart{250};
+/** A waking engine waits at most this long (in these steps) for the first audio of what is due. */
+constexpr auto kDueWaitStep = std::chrono::milliseconds(5);
+constexpr int kDueWaitSteps = 100;
 
 std::size_t stream_ring_frames(const config::AudioSettings& settings) {
   const auto ahead = std::max(settings.decode_ahead, Millis{2000}) + Millis{500};
@@ -296,6 +299,13 @@ void Engine::catch_up(std::int64_t ahead) {
 }
 
 void Engine::wake_up(std::vector<float>& block) {
+  // The first audio of what is due must be decoded before the ring is primed, or a track due now would
+  // start behind a whole ring of silence. Nothing sounds yet: waiting a moment here costs nothing.
+  const std::int64_t ring = static_cast<std::int64_t>(ring_->capacity());
+  for (int i = 0; i < kDueWaitSteps && !mixer_->due_streams_ready(ring); ++i) {
+    std::this_thread::sleep_for(kDueWaitStep);
+    catch_up();
+  }
   // The next frame mixed is heard once the device has taken what is ahead of it.
   catch_up(sink_->delay_frames());
   counters_.frames_played.store(static_cast<std::uint64_t>(std::max<std::int64_t>(0, mixer_->position())),

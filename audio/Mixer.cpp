@@ -323,6 +323,19 @@ std::int64_t Mixer::quiet_for() const noexcept {
   return next == kNever ? kNever : std::max<std::int64_t>(0, next - position_);
 }
 
+bool Mixer::due_streams_ready(std::int64_t frames) {
+  activate();
+  streams_.prepare();
+  resolve_starts();
+  for (const auto& voice : voices_) {
+    if (voice->state != Voice::State::Pending || !voice->stream || !voice->start_known) continue;
+    if (voice->start >= position_ + frames) continue;
+    const StreamState& stream = *voice->stream;
+    if (!stream.is_ready() || (stream.ring.readable() == 0 && !stream.is_finished())) return false;
+  }
+  return true;
+}
+
 void Mixer::skip(std::int64_t frames) noexcept {
   if (frames > 0 && voices_.empty()) position_ += frames;
 }

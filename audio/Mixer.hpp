@@ -76,6 +76,13 @@ class Mixer {
   [[nodiscard]] std::int64_t quiet_for() const noexcept;
   /** Moves the mix position on by `frames` of silence; only while quiet_for() covers them (an idle engine). */
   void skip(std::int64_t frames) noexcept;
+  /**
+   * Opens the streams of what is due now (as mix() would) and says whether
+   * every voice starting within `frames` of the mix position has audio to
+   * start with. A waking engine waits for that before it primes its output,
+   * so that music due at once does not slide behind a ring of silence.
+   */
+  [[nodiscard]] bool due_streams_ready(std::int64_t frames);
   /** Master level at the mix position, dB (for diagnostics). */
   [[nodiscard]] double master_db() const noexcept { return master_.value_db(position_); }
 

@@ -18,6 +18,15 @@ bool PacedSink::open(AudioFormat format, config::Millis latency, std::string&) {
   return true;
 }
 
+std::int64_t PacedSink::delay_frames() const {
+  const std::int64_t t0 = t0_ns_.load(std::memory_order_acquire);
+  if (t0 == 0) return 0;
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch()).count();
+  const std::int64_t heard = (now - t0) / 1000 * format_.rate / 1'000'000;
+  return std::max<std::int64_t>(0, played_.load(std::memory_order_acquire) - heard);
+}
+
 std::size_t PacedSink::period_frames() const {
   return static_cast<std::size_t>(period_.count() * format_.rate / 1'000'000);
 }
@@ -76,27 +85,32 @@ void PacedSink::run() {
       if (silence > 0) passed(silence);
       lock.lock();
     }
-    // Real-time pace from the moment it resumed.
+    // Real-time pace from the moment it resumed: each period it takes what will be heard until the next one,
+    // as a device fills its buffer, so what has been heard is known to the frame at any time (delay_frames).
     const auto t0 = clock::now();
     auto next = t0;
     std::int64_t played = 0;
+    played_.store(0, std::memory_order_relaxed);
+    t0_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count(),
+                 std::memory_order_release);
     while (running_ && !paused_) {
       next += period_;
-      wake_.wait_until(lock, next, [this] { return !running_ || paused_; });
-      if (!running_ || paused_) break;
       lock.unlock();
-      const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t0).count();
-      std::int64_t due = elapsed * format_.rate / 1'000'000 - played;
+      const auto ahead = std::chrono::duration_cast<std::chrono::microseconds>(next - t0).count();
+      std::int64_t due = ahead * format_.rate / 1'000'000 - played;
       while (due > 0) {
         const auto n = static_cast<std::size_t>(std::min(due, max_chunk));
         pull_frames(*ring_, *counters_, chunk_.data(), n);
         consume(chunk_.data(), n);
         played += static_cast<std::int64_t>(n);
+        played_.store(played, std::memory_order_release);
         due -= static_cast<std::int64_t>(n);
       }
       if (pulled_) pulled_();
       lock.lock();
+      wake_.wait_until(lock, next, [this] { return !running_ || paused_; });
     }
+    t0_ns_.store(0, std::memory_order_release);
   }
   parked_ = true;
   wake_.notify_all();

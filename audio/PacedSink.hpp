@@ -1,7 +1,8 @@
 // PacedSink: a sink without a sound card, drained by its own thread at real-
-// time pace from the steady clock: one output latency's worth per period, as
-// a device with that buffer would take it, then a nudge to the player to
-// refill (two wake-ups per period in all). Paused, the thread sleeps until
+// time pace from the steady clock: at the start of each period it takes the
+// next period's worth (one output latency), as a device fills its buffer, then
+// nudges the player to refill (two wake-ups per period in all); what has been
+// heard is known to the frame from the clock (delay_frames). Paused, the thread sleeps until
 // resumed or stopped. NullSink discards, FileSink records. Underruns are
 // counted like a device's.
 #pragma once
@@ -28,7 +29,8 @@ class PacedSink : public Sink {
   [[nodiscard]] bool signals_pulls() const override { return true; }
   [[nodiscard]] std::size_t period_frames() const override;
   void stop() override;
-  [[nodiscard]] std::int64_t delay_frames() const override { return 0; }
+  /** Frames taken ahead of the clock (up to a period): the "device buffer" of a sink without a device. */
+  [[nodiscard]] std::int64_t delay_frames() const override;
 
  protected:
   /** Called on the sink thread with each chunk that was "played" (silence included). */
@@ -55,6 +57,9 @@ class PacedSink : public Sink {
   /** The thread is parked (it reads the ring only when false). */
   bool parked_ = true;
   std::uint64_t pending_silence_ = 0;
+  /** Since it last resumed: the steady-clock start (ns, 0 while paused) and frames taken. */
+  std::atomic<std::int64_t> t0_ns_{0};
+  std::atomic<std::int64_t> played_{0};
   std::thread thread_;
 };
 

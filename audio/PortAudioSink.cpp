@@ -52,6 +52,8 @@ PortAudioSink::~PortAudioSink() { PortAudioSink::stop(); }
 bool PortAudioSink::open(AudioFormat format, config::Millis latency, std::string& error) {
   format_ = format;
   latency_ = latency;
+  // Until a stream says how much it buffers, assume what was asked of it (the dose clock relies on it).
+  delay_.store(ms_to_frames(latency, format.rate), std::memory_order_relaxed);
   // While it plays, a look a second is enough (a stream that stops calling back is given 2 s); while it is
   // lost, the ring drains at real-time pace in steps shorter than half of it.
   poll_ = std::chrono::milliseconds(1000);

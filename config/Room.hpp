@@ -46,8 +46,12 @@ struct AudioSettings {
   int channels = 2;
   /** Decoding runs this far ahead of playback. */
   Millis decode_ahead{3000};
-  /** Output latency asked of the device and ring size between mixer and callback. */
-  Millis latency{100};
+  /**
+   * Output latency asked of the device and ring size between mixer and
+   * callback. 500 ms, like MPD's ALSA buffer: a room reacts through ramps of
+   * seconds, and fewer, larger wake-ups halve the player's cost against 100 ms.
+   */
+  Millis latency{500};
   /** Integrated loudness every track is normalised to, LUFS. */
   double loudness_target_lufs = -23.0;
   /** Normalisation never pushes a track's true peak above this, dBTP. */
