@@ -40,10 +40,20 @@ set_tcp_nodelay true
 listener $port 127.0.0.1
 persistence false
 log_dest file $dir/broker/mosquitto.log
+user $(id -un)
 CONF
   /usr/sbin/mosquitto -c "$dir/broker/mosquitto.conf" >/dev/null 2>&1 &
   local broker=$!
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+  local up=false
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=true; break; fi
+    sleep 0.05
+  done
+  if ! $up; then
+    echo "temp-room: mosquitto did not come up on port $port:" >&2
+    tail -n 5 "$dir/broker/mosquitto.log" >&2 2>/dev/null || true
+    return 1
+  fi
   printf '%s\n' "$controller_pw" >"$dir/controller.password"
   local out_lines="  output: $output"
   [[ $output == file ]] && out_lines+=$'\n'"  file: capture.wav"
