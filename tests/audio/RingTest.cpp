@@ -17,6 +17,10 @@ namespace {
 std::atomic<std::uint64_t> g_allocations{0};
 }
 
+// Optimised builds inline these into each other, and GCC then takes free() of what operator new returned for
+// a mismatch; here both sides are malloc and free on purpose.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -31,6 +35,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 using namespace stillroom::audio;
 
