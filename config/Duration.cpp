@@ -1,6 +1,7 @@
 #include "config/Duration.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -42,14 +43,19 @@ std::optional<Millis> parse_duration(std::string_view text) {
       ++i;
     }
     if (i == number_start || text[i - 1] == '.') return std::nullopt;
-    const std::string number(text.substr(number_start, i - number_start));
+    // from_chars, not stod: a number too large for a double is refused, not thrown.
+    double value = 0.0;
+    const char* first = text.data() + number_start;
+    const char* last = text.data() + i;
+    if (const auto [end, error] = std::from_chars(first, last, value); error != std::errc{} || end != last)
+      return std::nullopt;
     const std::size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     const long long unit = unit_millis(text.substr(unit_start, i - unit_start));
     if (unit == 0) return std::nullopt;
     if (last_unit != 0 && unit >= last_unit) return std::nullopt;
     last_unit = unit;
-    total += std::stod(number) * static_cast<double>(unit);
+    total += value * static_cast<double>(unit);
   }
   if (total > 1e12) return std::nullopt;  // ~31 years: a typo, not a session
   const auto ms = static_cast<long long>(std::llround(total));

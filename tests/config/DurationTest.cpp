@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using stillroom::config::format_clock;
 using stillroom::config::format_duration;
 using stillroom::config::Millis;
@@ -25,6 +27,12 @@ TEST_CASE("malformed durations are refused") {
     INFO("input: " << bad);
     CHECK_FALSE(parse_duration(bad).has_value());
   }
+}
+
+TEST_CASE("a number too large for a double is refused, not thrown (found by the datetime fuzz target)") {
+  CHECK_FALSE(parse_duration("1" + std::string(400, '0') + "s").has_value());
+  CHECK_FALSE(parse_duration("1h3m2" + std::string(400, '0') + "s").has_value());
+  CHECK(parse_duration(std::string(300, '0') + "15m") == Millis{900'000});
 }
 
 TEST_CASE("durations format back to their shortest form") {
