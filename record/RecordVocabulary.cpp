@@ -108,7 +108,7 @@ const char* describe(Value value) {
     case Value::Integer: return "an integer";
     case Value::Bool: return "true or false";
     case Value::Array: return "an array";
-    case Value::Instant: return "an ISO 8601 instant with offset";
+    case Value::Instant: return "an RFC 3339 instant (e.g. 2026-11-22T09:30:00Z)";
     case Value::EndReason: return "one of stop, protocol_end, emergency";
   }
   return "a value";
