@@ -266,7 +266,7 @@ TEST_CASE("record: malformed events are refused with a specific message and chan
       {draft("volume", {{"db", "loud"}}), "payload field 'db' must be a number"},
       {draft("volume", {{"db", nan}}), "payload.db is not a finite number"},
       {draft("dose", {{"client", "c-1"}, {"at", "yesterday"}, {"route", "im"}, {"medication", "k"}, {"booster", false}}),
-       "payload field 'at' must be an ISO 8601 instant"},
+       "payload field 'at' must be an RFC 3339 instant"},
       {draft("dose",
              {{"client", "c-1"}, {"at", "2026-01-01T00:00:00Z"}, {"route", "im"}, {"medication", "k"}, {"booster", false}},
              ""),
