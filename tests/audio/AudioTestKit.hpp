@@ -16,7 +16,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <mutex>
 #include <numbers>
 #include <string>
@@ -27,12 +29,25 @@ namespace stillroom::test {
 
 using config::Millis;
 
-/** Records every engine event (thread-safe). */
+/** Records every engine event (thread-safe); tests wait on it for the events they expect. */
 class EventLog final : public audio::EngineListener {
  public:
   void on_engine_event(const audio::EngineEvent& event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(event);
+    {
+      std::lock_guard lock(mutex_);
+      events_.push_back(event);
+    }
+    arrived_.notify_all();
+  }
+  /** Waits until `count` events of `kind` have arrived; false after `timeout` without them. */
+  bool wait_for(audio::EngineEvent::Kind kind, std::size_t count = 1,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    return arrived_.wait_for(lock, timeout, [&] {
+      return static_cast<std::size_t>(std::count_if(events_.begin(), events_.end(),
+                                                    [&](const audio::EngineEvent& e) { return e.kind == kind; })) >=
+             count;
+    });
   }
   [[nodiscard]] std::vector<audio::EngineEvent> events() const {
     std::lock_guard lock(mutex_);
@@ -48,6 +63,7 @@ class EventLog final : public audio::EngineListener {
 
  private:
   mutable std::mutex mutex_;
+  std::condition_variable arrived_;
   std::vector<audio::EngineEvent> events_;
 };
 

@@ -38,6 +38,10 @@ void count_allocation() noexcept {
 
 std::uint64_t stillroom::test::player_thread_allocations() noexcept { return g_player_allocations.load(); }
 
+// Optimised builds inline these into each other, and GCC then takes free() of what operator new returned for
+// a mismatch; here both sides are malloc and free on purpose.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t size) {
   count_allocation();
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -52,6 +56,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 using namespace stillroom::audio;
 
