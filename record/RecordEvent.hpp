@@ -29,7 +29,7 @@ struct EventDraft {
   /** A JSON object; stored in canonical form (compact, keys sorted). */
   nlohmann::json payload = nlohmann::json::object();
   /** When it happened on this box; absent: when the record writes it. */
-  std::optional<session::Stamp> at;
+  std::optional<session::Stamp> at{};
 };
 
 /** One stored event, exactly as in the database. */
