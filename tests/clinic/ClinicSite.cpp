@@ -171,7 +171,7 @@ void ClinicRoom::write_room() {
              "playlists: playlists/\n"
              "clients: clients/\n");
   dir_.write("protocols/short.yaml",
-             "protocol: { id: short, name: Short IM, route: im, medication: ketamine }\n"
+             "protocol: { id: short, name: Short IM, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
              "phases:\n"
              "  - { name: onset, from: 0, to: 20s, volume_db: -6, lights: dim, crossfade: 1s }\n"
              "  - { name: peak, from: 20s, to: 2m, volume_db: -6, lights: dim, crossfade: 1s }\n"
@@ -188,7 +188,7 @@ void ClinicRoom::write_room() {
 void ClinicRoom::spawn_controller() {
   if (pid_ > 0) throw std::runtime_error(id_ + ": already running");
   tablet_->clear();
-  pid_ = spawn({controller_binary(), "run", "--config", (dir_ / "room.yaml").string()}, dir_ / "daemon.log");
+  pid_ = spawn({controller_binary(), "run", "--allow-root", "--config", (dir_ / "room.yaml").string()}, dir_ / "daemon.log");
 }
 
 void ClinicRoom::wait_online() {

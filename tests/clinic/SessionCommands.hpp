@@ -13,7 +13,10 @@ namespace stillroom::test::session_commands {
 
 using nlohmann::json;
 
-inline json preload(const std::string& client) { return {{"cmd", "preload"}, {"client", client}}; }
+/** The dose is entered with the preload, as a clinician does on the tablet. */
+inline json preload(const std::string& client) {
+  return {{"cmd", "preload"}, {"client", client}, {"doses", json::array({{{"client", client}, {"amount_mg", 50}}})}};
+}
 inline json start() { return {{"cmd", "start"}}; }
 inline json volume(double db) { return {{"cmd", "volume"}, {"db", db}}; }
 inline json pause() { return {{"cmd", "pause"}}; }
