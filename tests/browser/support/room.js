@@ -117,8 +117,12 @@ class Room {
       execFileSync('mosquitto_passwd', [...(first ? ['-c'] : []), '-b', passwd, user, password], { stdio: 'ignore' });
       first = false;
     }
-    fs.copyFileSync(path.join(source, 'config/mosquitto/stillroom.acl'), path.join(this.dir, 'acl'));
-    // The watching user reads what every device reads (the ACL's patterns) and nothing more.
+    // The shipped ACL, and a block for the watching user as scripts/add-device-user writes one for an
+    // observer: it reads what every device reads (no clinical/#) and nothing more.
+    const watchBlock = ['', '# watch, the browser tests\' own observer', 'user watch',
+      ...['status', 'state', 'plan', 'events', 'stats'].map((t) => `topic read stillroom/+/${t}`), ''].join('\n');
+    fs.writeFileSync(path.join(this.dir, 'acl'),
+      fs.readFileSync(path.join(source, 'config/mosquitto/stillroom.acl'), 'utf8') + watchBlock);
     fs.mkdirSync(path.join(this.dir, 'data'));
     let tls = '';
     if (this.options.tls) {
@@ -277,13 +281,13 @@ class Room {
     ].join('\n'));
     // Minutes become seconds: onset 0–20 s, peak 20 s–5 min, a blood-pressure reminder at 12 s.
     fs.writeFileSync(path.join(dir, 'protocols/quick.yaml'), [
-      'protocol: { id: quick, name: Compressed IM, route: im, medication: ketamine }',
+      'protocol: { id: quick, name: Compressed IM, route: im, medication: ketamine, dose_mg: [20, 150] }',
       'phases:',
       '  - { name: onset, from: 0, to: 20s, volume_db: -6, lights: dim, light_fade: 2s, crossfade: 2s }',
       '  - { name: peak, from: 20s, to: 5m, volume_db: -6, lights: dim, crossfade: 2s }',
       'reminders:',
       '  - { id: bp, text: Blood pressure, at: 12s, repeat: 10s }',
-      'booster: { rule: extend, window: [5s, 2m], extend_by: 30s, max: 1 }',
+      'booster: { rule: extend, window: [5s, 2m], extend_by: 30s, max: 1, dose_mg: [10, 75] }',
       'monitoring_end: 6m',
       'end_fade: 2s',
       '',
@@ -311,7 +315,9 @@ class Room {
     const log = fs.openSync(path.join(this.dir, id, 'daemon.log'), 'a');
     // A synchronised clock unless the test says otherwise, whatever this machine's NTP state is.
     const env = { ...process.env, STILLROOM_INJECT_CLOCK: this.options.clock || 'synced' };
-    const child = spawn(stillroom, ['run', '--config', this.roomFile(id)], { stdio: ['ignore', log, log], env });
+    // The controller refuses root unless told (a container or CI may have no other user).
+    const asRoot = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--allow-root'] : [];
+    const child = spawn(stillroom, ['run', ...asRoot, '--config', this.roomFile(id)], { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
     this.daemons.set(id, child);
     let exited = false;
