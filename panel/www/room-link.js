@@ -367,7 +367,9 @@
      * Sends `cmd` with `args` to room `roomId`. Resolves with the reply ({ok, error, reason, state}), or
      * with {ok: false, local: true, error} when it was not sent, or {ok: false, timeout: true, error}.
      * `sent_at` is the room's clock as this page reckons it; with options.ownClock it is this device's
-     * own clock (what a clinician confirming the room's clock vouches for).
+     * own clock (what a clinician confirming the room's clock vouches for). Until a state came live the
+     * room's clock is not known (a retained state may be old): the command then goes without `sent_at`,
+     * bounded by its message expiry alone, rather than wait (an emergency must not) or carry a guess.
      */
     send(roomId, cmd, args = {}, options = {}) {
       const live = this.liveness(roomId);
@@ -377,7 +379,8 @@
       const room = this.room(roomId);
       const id = `${this.user}-${Date.now().toString(36)}-${++this.counter}`;
       const body = Object.assign({ id, cmd }, args);
-      body.sent_at = (options.ownClock ? new Date() : room.roomNow()).toISOString();
+      if (options.ownClock) body.sent_at = new Date().toISOString();
+      else if (room.clockOffsetMs() != null) body.sent_at = room.roomNow().toISOString();
       const topic = `${this.prefix}/${roomId}/cmd/${this.user}`;
       return new Promise((resolve) => {
         this.pending.set(id, { cmd, resolve, deadline: Date.now() + REPLY_TIMEOUT_MS });

@@ -37,7 +37,8 @@
       <div id="dose-clock" class="dose-clock">—</div>
       <div id="dose-note" class="dose-note"></div>
       <div id="phase" class="phase"></div>
-      <p id="clock-trust" class="clock-trust" hidden>Clock not synchronised</p>
+      <p id="track-now" class="track-now"></p>
+      <p id="clock-trust" class="clock-trust" hidden></p>
     </section>
     <section id="due" class="due" hidden aria-label="Reminders due now"><ul id="due-list"></ul></section>
     <p id="next" class="next"></p>
@@ -155,7 +156,9 @@
         this.render();
       });
       this.link.start();
-      S.lastLink = this.link;  // for a look from the console (and the browser tests)
+      // For a look from the console (and the browser tests).
+      S.lastLink = this.link;
+      S.lastView = this;
       this.render();
     }
 
@@ -426,10 +429,15 @@
             : since < 0 ? 'before the dose' : 'since the dose';
       const synced = room.clockSynced();
       $('clock-trust').hidden = synced;
+      // In words, with the room's time as this page reckons it (not moved on while the room is away).
+      const offset = room.clockOffsetMs();
+      $('clock-trust').textContent = synced ? '' : `Room clock not synchronised${offset == null ? ''
+        : `: it reads ${new Date(now + offset).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`}`;
       $('dose-clock').classList.toggle('unsynced', !synced);
       if ($('start-dialog').open) this.showClockCheck();
       const left = S.phaseLeft(room, now);
       $('phase').textContent = s.phase ? `${s.phase}${left != null ? ` · ${S.duration(left)} left` : ''}` : '';
+      $('track-now').textContent = s.track ? `Playing: ${S.trackWords(s.track)}` : '';
 
       const due = S.dueReminders(room, now);
       $('due').hidden = due.length === 0;

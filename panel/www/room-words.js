@@ -174,6 +174,8 @@
     switch (reply.reason) {
       case 'stale': return `Not carried out: '${cmd}' reached the room too late (${why}).`;
       case 'clock_skew': return `Not carried out: '${cmd}' carried a time ahead of the room's clock (${why}).`;
+      case 'clock_unsynced': return `Not started: the room's clock is not synchronised, and its time was not confirmed. ` +
+        `Open Start, check the room's time against this device and tick 'The time is right' (the room says: ${why}).`;
       case 'not_recorded': return `'${cmd}' was carried out, but it is not in the clinical record yet: ${why}`;
       default: return `The room refused '${cmd}': ${why}`;
     }

@@ -222,9 +222,13 @@
     for (const d of s.doses || []) {
       const c = clinical && (clinical.clients || []).find((x) => x.client === d.client);
       const amount = (x) => `${x.amount} ${x.unit || 'mg'}${x.lot ? `, lot ${x.lot}` : ''}`;
-      const entered = c && c.entered ? `${amount(c.entered)} entered by ${c.entered.entered_by}` : d.entered ? 'dose entered' : 'no dose entered';
-      const given = d.given_at ? `given ${S.time(d.given_at)} (${S.doseClock(clientSince(room, d))} on their own clock)` : 'not given yet';
-      const boosters = c ? c.doses.filter((x) => x.booster).map((x) => `booster ${amount(x)} at ${S.time(x.given_at)}`) : [];
+      // Once given, the dose is among the client's doses (clinical/session no longer lists it as entered).
+      const first = c ? (c.doses || []).find((x) => !x.booster) : null;
+      const entered = first ? `${amount(first)} entered by ${first.entered_by}`
+        : c && c.entered ? `${amount(c.entered)} entered by ${c.entered.entered_by}` : d.entered ? 'dose entered' : 'no dose entered';
+      const given = d.given_at ? `given ${S.time(d.given_at)}${first && first.by ? ` by ${first.by}` : ''} ` +
+        `(${S.doseClock(clientSince(room, d))} on their own clock)` : 'not given yet';
+      const boosters = c ? (c.doses || []).filter((x) => x.booster).map((x) => `booster ${amount(x)} at ${S.time(x.given_at)}`) : [];
       lines.push([`${d.client}: ${entered}; ${given}`, ...(boosters.length ? boosters : d.boosters ? [`${d.boosters} booster(s)`] : [])].join('; '));
     }
     $('doses').replaceChildren(...lines.map((t) => el('li', { class: 'plain', text: t })));

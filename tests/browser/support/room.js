@@ -295,7 +295,7 @@ class Room {
     fs.writeFileSync(path.join(dir, 'playlists/calm.yaml'), [
       'playlist: { id: calm, name: Calm }',
       'phases:',
-      '  onset: [../music/a.wav]',
+      '  onset: [{ file: ../music/a.wav, title: Slow Water }]',
       '  peak: { tracks: [../music/b.wav], alternates: [../music/c.wav] }',
       '',
     ].join('\n'));
@@ -359,21 +359,15 @@ class Room {
       this.clients.set(user, c);
     }
     const cmdId = `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-    const stamped = this.speaksV2(id) && !body.sent_at ? { ...body, sent_at: new Date().toISOString() } : body;
+    const stamped = body.sent_at ? body : { ...body, sent_at: new Date().toISOString() };
     await c.publishAsync(`stillroom/${id}/cmd/${user}`, JSON.stringify({ id: cmdId, ...stamped }), { qos: 1 });
     return until(() => c.replies.find((r) => r.id === cmdId), 15000, `the reply to ${JSON.stringify(body)}`);
   }
 
-  /** Whether room `id`'s controller speaks contract v2 (its state carries published_at and epoch). */
-  speaksV2(id = 'room-1') {
-    const state = this.lastState(id);
-    return !!(state && state.published_at && state.epoch);
-  }
-
-  /** Loads `client` with a dose of `mg` (in either contract's words) and waits until the room is ready. */
+  /** Loads `client` with an entered dose of `mg` and waits until the room is ready. */
   async preload(client, mg, id = 'room-1') {
     const from = this.mark();
-    const body = this.speaksV2(id) ? { cmd: 'preload', client, doses: [{ client, amount_mg: mg }] } : { cmd: 'preload', client, dose_mg: mg };
+    const body = { cmd: 'preload', client, doses: [{ client, amount_mg: mg }] };
     const reply = await this.command(body, 'tablet-1', id);
     if (!reply.ok) throw new Error(`preload refused: ${reply.error}`);
     return this.waitState((s) => s.state === 'ready', 15000, from, id);
