@@ -35,10 +35,10 @@
     <section class="clock" aria-label="Dose clock">
       <div id="state-words" class="state-words"></div>
       <div id="dose-clock" class="dose-clock">—</div>
+      <p id="clock-trust" class="clock-trust" hidden></p>
       <div id="dose-note" class="dose-note"></div>
       <div id="phase" class="phase"></div>
       <p id="track-now" class="track-now"></p>
-      <p id="clock-trust" class="clock-trust" hidden></p>
     </section>
     <section id="due" class="due" hidden aria-label="Reminders due now"><ul id="due-list"></ul></section>
     <p id="next" class="next"></p>
