@@ -112,8 +112,11 @@ spec('the event list survives a reload (the history command) and lists each even
   assert.equal(await text(tablet, '#events-note'), '', 'no note of missing events');
 
   // The broker down and back: the page asks again for what it missed; what it had is not listed twice.
+  const down = room.mark();
   await room.killBroker();
   await room.startBroker();
+  // The controller back on the broker (its live `online`, not the copy the broker kept), and the page too.
+  await room.waitFor('stillroom/room-1/status', (m) => m.text === 'online' && !m.retained, 15000, down, 'the controller back');
   await until(() => tablet.evaluate(() => window.Stillroom.lastLink.connects >= 2), 15000, 'the page to reconnect');
   await until(async () => (await tablet.isHidden('#banner')), 15000, 'the banner to clear');
   const resumedFrom = room.mark();
