@@ -67,4 +67,15 @@ std::string_view next_line(std::string_view& rest) noexcept {
   return line;
 }
 
+const config::Known& example_known() {
+  static const config::Known known = [] {
+    config::Known k;
+    k.library = &example_library();
+    k.room_read = true;
+    k.scenes_read = true;
+    return k;
+  }();
+  return known;
+}
+
 }  // namespace stillroom::fuzz

@@ -5,11 +5,14 @@
 // replay fails. Used by one thread (libFuzzer runs inputs one at a time).
 #pragma once
 
+#include "config/Known.hpp"
 #include "config/Library.hpp"
+#include "config/YamlFile.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace stillroom::fuzz {
@@ -40,5 +43,24 @@ namespace stillroom::fuzz {
 
 /** The part of `rest` before its first '\n' (all of it when there is none); `rest` keeps what follows. */
 [[nodiscard]] std::string_view next_line(std::string_view& rest) noexcept;
+
+/** What a loader knows in the example room: its library, its room file and scenes read. */
+[[nodiscard]] const config::Known& example_known();
+
+/**
+ * Any bytes as `folder`/fuzz.yaml of the example room, read by `read(file, known, problems)`: a file that
+ * did not parse must have a problem reported, and what is read must have an id.
+ */
+template <class Read>
+int fuzz_library_file(const char* folder, std::string_view what, const std::uint8_t* data, std::size_t size,
+                      Read read) {
+  config::Problems problems;
+  const auto file =
+      config::YamlFile::parse(examples_dir() / folder / "fuzz.yaml", std::string(as_text(data, size)), problems);
+  const auto item = read(file, example_known(), problems);
+  if (!file.parsed() && !problems.has_errors()) fail("a file that did not parse has no problem reported");
+  if (item && item->id.empty()) fail(std::string("a ") + std::string(what) + " was read without an id");
+  return 0;
+}
 
 }  // namespace stillroom::fuzz

@@ -20,6 +20,7 @@
 #include "record/RecordReader.hpp"
 #include "record/RecordTimeline.hpp"
 #include "session/Clock.hpp"
+#include "session/EventCodec.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -38,38 +39,35 @@ const record::RecordActor tablet{"tablet-1", "tablet"};
 const record::RecordActor panel{"panel-1", "panel"};
 const record::RecordActor system_actor{"room-1", "system"};
 
-EventDraft event(std::string type, json payload, const record::RecordActor& actor, std::string session = "s-1") {
-  return EventDraft{std::move(session), std::move(type), actor, std::move(payload)};
+EventDraft event(const session::Event& typed, const record::RecordActor& actor, std::string session = "s-1") {
+  return EventDraft{std::move(session), std::string(session::type_name(typed)), actor, session::encode(typed)};
 }
 
-/** A short, complete IM session as the daemon records it. */
+/** A short, complete IM session as the daemon records it, in the record's typed vocabulary. */
 std::vector<EventDraft> one_session() {
-  const json clients = json::array({"c-1042"});
+  using namespace session;
+  using config::Millis;
+  const auto t0 = *config::parse_instant("2026-11-22T09:30:00.000Z");
+  const auto min = [](int m) { return Millis{60000 * m}; };
   return {
-      event("session_preloaded", {{"clients", clients}, {"protocol", "im"}, {"route", "im"},
-                                  {"playlist", "gentle-tide"}, {"session_number", 1}, {"dose_mg", 50},
-                                  {"shuffle_seed", 42}}, tablet),
-      event("vitals", {{"client", "c-1042"}, {"bp_sys", 124}, {"bp_dia", 80}, {"hr", 72}, {"spo2", 98}}, tablet),
-      event("session_started", {{"dose_at", "2026-11-22T09:30:00.000Z"}, {"clients", clients}, {"protocol", "im"},
-                                {"route", "im"}, {"playlist", "gentle-tide"}}, tablet),
-      event("dose", {{"client", "c-1042"}, {"at", "2026-11-22T09:30:00.000Z"}, {"dose_mg", 50}, {"route", "im"},
-                     {"medication", "ketamine"}, {"booster", false}}, tablet),
-      event("track_changed", {{"title", "Harbour"}, {"artist", "stillroom demo"}, {"file", "settle-harbour.flac"},
-                              {"phase", "settle"}}, system_actor),
-      event("phase_changed", {{"phase", "onset"}, {"index", 1}, {"at_dose_ms", 120000}}, system_actor),
-      event("volume", {{"db", -6.5}}, panel),
-      event("talk", {{"on", true}}, panel),
-      event("talk", {{"on", false}}, panel),
-      event("paused", {{"at_dose_ms", 600000}}, panel),
-      event("resumed", {{"at_dose_ms", 660000}}, panel),
-      event("reminder_due", {{"reminder", "bp-40"}, {"text", "Blood pressure"}, {"due_dose_ms", 2400000}},
-            system_actor),
-      event("reminder_acked", {{"reminder", "bp-40"}, {"after_ms", 35000}}, tablet),
-      event("command_refused", {{"cmd", "volume"}, {"id", "7"}, {"error", "'db' is above the room's maximum"}},
-            panel, ""),
-      event("session_ended", {{"reason", "protocol_end"}, {"at_dose_ms", 5400000}}, system_actor),
-      event("monitoring_ended", {{"at_dose_ms", 7200000}}, tablet),
-      event("checkpoint", {{"seq", 16}, {"hash", std::string(64, 'a')}}, system_actor, ""),
+      event(SessionPreloaded{{"c-1042"}, "im", "im", "ketamine", "gentle-tide", 1, 42, -2, {{"/music/a.flac", 180000}}},
+            tablet),
+      event(DoseEntered{"c-1042", "ketamine", "im", 50, "mg", "L-7"}, tablet),
+      event(VitalsTaken{"c-1042", Millis{-60000}, 124, 80, 72, 98}, tablet),
+      event(SessionStarted{t0, {"c-1042"}, "im", "im", "gentle-tide", Millis{0}}, panel),
+      event(DoseGiven{"c-1042", "ketamine", "im", 50, "mg", "L-7", t0, Millis{0}, false, "tablet-1"}, panel),
+      event(TrackChanged{"Harbour", "stillroom demo", "settle-harbour.flac", "settle", 1, Millis{0}}, system_actor),
+      event(PhaseChanged{"onset", 1, min(2), min(20)}, system_actor),
+      event(VolumeChanged{-6.5, min(3)}, panel),
+      event(TalkChanged{true, min(4)}, panel),
+      event(TalkChanged{false, min(5)}, panel),
+      event(Paused{min(10)}, panel),
+      event(Resumed{min(11)}, panel),
+      event(ReminderDue{"bp-40", "c-1042", "Blood pressure", min(40)}, system_actor),
+      event(ReminderAcked{"bp-40", "c-1042", Millis{35000}}, tablet),
+      event(SessionEnded{"protocol_end", min(90)}, system_actor),
+      event(MonitoringEnded{"c-1042", min(120)}, tablet),
+      event(CheckpointTaken{16, std::string(64, 'a')}, system_actor, ""),
   };
 }
 
@@ -179,7 +177,7 @@ void open_as_the_daemon(const std::filesystem::path& path) {
   if (report.replaced && !std::filesystem::exists(report.replaced->preserved_as))
     fuzz::fail("a damaged record was replaced but not preserved");
   try {
-    (void)record.append(event("volume", {{"db", -3.0}}, panel));
+    (void)record.append(event(session::VolumeChanged{-3.0, config::Millis{0}}, panel));
   } catch (const record::RecordError& e) {
     if (!e.is_storage_failure()) fuzz::fail(std::string("a trusted record refused a valid event: ") + e.what());
     return;

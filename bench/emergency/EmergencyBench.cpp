@@ -6,6 +6,7 @@
 //
 //   bench_emergency --shim PATH [--rounds N] [--fsync-ms MS]
 // Prints key=value lines: light_p50_ms light_p99_ms reply_p50_ms reply_p99_ms, per storage.
+#include "lib/BenchRoom.hpp"
 #include "room/TcpNoDelay.hpp"
 #include "room/MqttProbe.hpp"
 #include "support/Mosquitto.hpp"
@@ -45,32 +46,8 @@ struct Figures {
 };
 
 void write_room(TempDir& dir, int port) {
-  dir.write("controller.password", "c-secret\n");
-  // One silent-length track is enough: the engine plays to the null output.
-  std::vector<char> wav(44 + 8000 * 2 * 60, 0);
-  const auto put32 = [&](std::size_t at, std::uint32_t v) { for (int i = 0; i < 4; ++i) wav[at + i] = char(v >> (8 * i)); };
-  const auto put16 = [&](std::size_t at, std::uint16_t v) { wav[at] = char(v); wav[at + 1] = char(v >> 8); };
-  std::copy_n("RIFF", 4, wav.begin());
-  put32(4, static_cast<std::uint32_t>(wav.size() - 8));
-  std::copy_n("WAVEfmt ", 8, wav.begin() + 8);
-  put32(16, 16); put16(20, 1); put16(22, 1); put32(24, 8000); put32(28, 16000); put16(32, 2); put16(34, 16);
-  std::copy_n("data", 4, wav.begin() + 36);
-  put32(40, static_cast<std::uint32_t>(wav.size() - 44));
-  for (std::size_t i = 44; i + 1 < wav.size(); i += 2) put16(i, static_cast<std::uint16_t>((i / 2) % 64 * 200));
-  dir.write("music/t.wav", std::string(wav.begin(), wav.end()));
-  dir.write("room.yaml",
-            "room: { id: room-1 }\n"
-            "audio: { output: null, sample_rate: 48000, loudness_cache: cache }\n"
-            "mqtt: { host: 127.0.0.1, port: " + std::to_string(port) +
-                ", username: controller, password_file: controller.password, persistence_dir: mqtt }\n"
-            "lights:\n"
-            "  normal_scene: bright\n  emergency_scene: full\n"
-            "  scenes: { bright: { brightness: 80% }, dim: { brightness: 20% }, full: { brightness: 100% } }\n"
-            "  devices: [ { id: ceiling, kind: zigbee2mqtt, topic: zigbee2mqtt/ceiling } ]\n"
-            "devices: { tablet-1: { role: tablet } }\n"
-            "roles: { tablet: all }\n"
-            "record: { path: record.db }\n"
-            "protocols: protocols/\nplaylists: playlists/\nclients: clients/\n");
+  bench::write_bench_room(dir, port);
+  bench::write_quiet_tone(dir, "music/t.wav", 60);
   dir.write("protocols/p.yaml",
             "protocol: { id: p, route: im, medication: ketamine, dose_mg: [10, 100] }\n"
             "phases: [ { name: peak, from: 0, to: 10m, lights: dim } ]\n");

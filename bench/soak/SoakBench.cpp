@@ -5,6 +5,7 @@
 // the broker's over the same time, the largest WAL, and the counts. Exits 1
 // when a check fails. Run by bench/soak/run [DURATION].
 #include "config/Duration.hpp"
+#include "lib/BenchRoom.hpp"
 #include "record/RecordReader.hpp"
 #include "room/MqttProbe.hpp"
 #include "room/TcpNoDelay.hpp"
@@ -50,39 +51,11 @@ long private_kib(pid_t pid) {
   return total;
 }
 
-/** A WAV of `seconds` of a quiet ramp tone, 8 kHz mono 16-bit: enough for the engine to play and loop. */
-std::string tone_wav(int seconds) {
-  std::vector<char> wav(44 + static_cast<std::size_t>(8000 * 2 * seconds), 0);
-  const auto put32 = [&](std::size_t at, std::uint32_t v) { for (int i = 0; i < 4; ++i) wav[at + i] = char(v >> (8 * i)); };
-  const auto put16 = [&](std::size_t at, std::uint16_t v) { wav[at] = char(v); wav[at + 1] = char(v >> 8); };
-  std::copy_n("RIFF", 4, wav.begin());
-  put32(4, static_cast<std::uint32_t>(wav.size() - 8));
-  std::copy_n("WAVEfmt ", 8, wav.begin() + 8);
-  put32(16, 16); put16(20, 1); put16(22, 1); put32(24, 8000); put32(28, 16000); put16(32, 2); put16(34, 16);
-  std::copy_n("data", 4, wav.begin() + 36);
-  put32(40, static_cast<std::uint32_t>(wav.size() - 44));
-  for (std::size_t i = 44; i + 1 < wav.size(); i += 2) put16(i, static_cast<std::uint16_t>((i / 2) % 80 * 150));
-  return {wav.begin(), wav.end()};
-}
-
 void write_room(TempDir& dir, int port) {
-  dir.write("controller.password", "c-secret\n");
-  dir.write("music/a.wav", tone_wav(25));
-  dir.write("music/b.wav", tone_wav(40));
-  dir.write("music/c.wav", tone_wav(30));
-  dir.write("room.yaml",
-            "room: { id: room-1 }\n"
-            "audio: { output: null, sample_rate: 48000, loudness_cache: cache }\n"
-            "mqtt: { host: 127.0.0.1, port: " + std::to_string(port) +
-                ", username: controller, password_file: controller.password, persistence_dir: mqtt }\n"
-            "lights:\n"
-            "  normal_scene: bright\n  emergency_scene: full\n"
-            "  scenes: { bright: { brightness: 80% }, dim: { brightness: 20% }, full: { brightness: 100% } }\n"
-            "  devices: [ { id: ceiling, kind: zigbee2mqtt, topic: zigbee2mqtt/ceiling } ]\n"
-            "devices: { tablet-1: { role: tablet } }\n"
-            "roles: { tablet: all }\n"
-            "record: { path: record.db }\n"
-            "protocols: protocols/\nplaylists: playlists/\nclients: clients/\n");
+  bench::write_bench_room(dir, port);
+  bench::write_quiet_tone(dir, "music/a.wav", 25);
+  bench::write_quiet_tone(dir, "music/b.wav", 40);
+  bench::write_quiet_tone(dir, "music/c.wav", 30);
   // A session of 90 s: every phase change, reminder, booster and end comes round often.
   dir.write("protocols/short.yaml",
             "protocol: { id: short, name: Short, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
