@@ -1,9 +1,10 @@
 // RoomLink: the one MQTT session of a page (room panel, tablet, clinic view) with the room's broker,
 // over WebSockets on the page's own origin (wss:// when the page came over https). It keeps what each
-// room publishes (status, state, plan, events, the clinician topics), judges whether a room is live —
-// broker connected, controller `online`, state fresh — and sends commands that carry an id, `sent_at`
-// in the room's clock and a 10 s MQTT v5 message expiry, and resolve with the room's reply, or with a
-// local refusal or a time-out in words. Runs on the page's only thread; needs MQTT.js (global `mqtt`).
+// room publishes (status, state, plan, events, the clinician topics, the `history` of a session),
+// judges whether a room is live — broker connected, controller `online`, state fresh — learns the
+// room's clock from `state.published_at`, and sends commands that carry an id, `sent_at` and a 10 s
+// MQTT v5 message expiry, and resolve with the room's reply, or with a local refusal or a time-out in
+// words. Runs on the page's only thread; needs MQTT.js (global `mqtt`).
 'use strict';
 
 (function (global) {
@@ -46,8 +47,9 @@
       this.status = null;        // 'online' | 'offline' | null (never heard)
       this.statusAt = 0;
       this.state = null;
-      this.stateAt = 0;          // our receive time (Date.now()) of the newest state
-      this.offsets = [];         // room clock − our clock, ms, from recent states
+      this.stateAt = 0;          // when the newest state was true, in our clock (Date.now())
+      this.publishedAt = 0;      // its published_at (the room's clock), ms
+      this.offsets = [];         // room clock − our clock, ms, from recent states received live
       this.plan = null;
       this.clinical = null;      // clinical/session
       this.catalogue = null;     // clinical/catalogue
@@ -58,16 +60,42 @@
       this.lastSeq = new Map();  // epoch -> last seq
     }
 
-    /** v2 controllers stamp every state with published_at and republish it at least every 5 s. */
-    speaksV2() { return !!(this.state && this.state.published_at); }
+    /**
+     * Room clock − our clock in ms: a state's published_at advanced by the time since it arrived, the
+     * largest of the recent ones (the one delayed least in transit); null before a state came live.
+     */
+    clockOffsetMs() { return this.offsets.length ? Math.max(...this.offsets) : null; }
 
-    /** Room clock − our clock in ms (the largest recent estimate: the one delayed least in transit). */
-    clockOffsetMs() { return this.offsets.length ? Math.max(...this.offsets) : 0; }
+    /** The room's clock now, as far as this page can tell (its own clock until a state came live). */
+    roomNow(now = Date.now()) { return new Date(now + (this.clockOffsetMs() || 0)); }
 
-    roomNow(now = Date.now()) { return new Date(now + this.clockOffsetMs()); }
+    /** Whether the room says its clock is synchronised (true until a state says otherwise). */
+    clockSynced() { return !(this.state && this.state.clock && this.state.clock.synced === false); }
 
-    addEvent(event, clinical) {
-      const key = event.epoch != null ? `${event.epoch}/${event.seq}` : `${event.seq}/${event.type}/${event.at}`;
+    /**
+     * Takes a state; `live` when it was just published (not a retained copy that may be old). A state
+     * older than the one held (a repeated command's reply) is ignored. Returns whether it was taken.
+     */
+    takeState(state, now, live) {
+      const at = Date.parse(state.published_at);
+      if (Number.isNaN(at)) return false;
+      if (this.state && at < this.publishedAt) return false;
+      if (live) {
+        this.offsets.push(at - now);
+        if (this.offsets.length > 5) this.offsets.shift();
+      }
+      this.state = state;
+      this.publishedAt = at;
+      // How old it is by the room's clock: a retained state of a controller that stopped is old.
+      this.stateAt = now - Math.max(0, this.roomNow(now).getTime() - at);
+      return true;
+    }
+
+    addEvent(raw, clinical) {
+      const event = normaliseEvent(raw);
+      // Live events are numbered (epoch, seq); the record's copies (a `history` reply) are not: both
+      // are known by what happened when, so an event seen both ways is listed once.
+      const key = eventKey(event);
       if (this.eventKeys.has(key)) {
         // The clinician copy carries every field: keep it over the public one.
         if (clinical) {
@@ -76,16 +104,37 @@
         }
         return false;
       }
-      if (event.epoch != null && typeof event.seq === 'number') {
+      if (event.epoch != null && typeof event.seq === 'number' && !event.recorded) {
         const last = this.lastSeq.get(event.epoch);
         if (last != null && event.seq > last + 1) this.lostEvents += event.seq - last - 1;
         if (last == null || event.seq > last) this.lastSeq.set(event.epoch, event.seq);
       }
       this.eventKeys.add(key);
       this.events.push(Object.assign({ __key: key }, event));
+      // In the order they happened: a history reply comes after the live events of the last moments.
+      this.events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
       if (this.events.length > 2000) this.events.splice(0, this.events.length - 2000);
       return true;
     }
+  }
+
+  /**
+   * An event as the `events` topics carry it ({type, at, actor: 'device', …fields}); the record's rows
+   * of a `history` reply ({seq, utc, actor: {device, role}, payload: {…}}) are flattened to that shape.
+   */
+  function normaliseEvent(e) {
+    if (!e.payload || typeof e.payload !== 'object' || e.utc == null) return e;
+    const flat = Object.assign({}, e.payload, {
+      type: e.type, at: e.utc, session: e.session || null,
+      actor: e.actor && typeof e.actor === 'object' ? e.actor.device : e.actor,
+      record_seq: e.seq, recorded: true,
+    });
+    return flat;
+  }
+
+  function eventKey(e) {
+    const parts = [e.type, e.at, e.session, e.client, e.reminder, e.code, e.subject, e.command_id];
+    return parts.map((p) => (p == null ? '' : String(p))).join('|');
   }
 
   /**
@@ -121,11 +170,9 @@
     if (!room.state) {
       return { live: false, problem: 'waiting', message: "Waiting for the room's state…" };
     }
-    // Controllers before v2 republish only while a session runs: for them an idle or ready state is
-    // as fresh as their `online` status. From v2 on, every state must be recent.
-    const mustBeFresh = room.speaksV2() || room.state.state === 'running' || room.state.state === 'paused';
+    // The controller republishes its state at least every 5 s: an older one is no news.
     const age = now - room.stateAt;
-    if (mustBeFresh && age > FRESH_MS) {
+    if (age > FRESH_MS) {
       return {
         live: false, problem: 'stale',
         message: `No news from the room controller for ${Math.round(age / 1000)} s (it reports every 5 s). ` +
@@ -156,6 +203,7 @@
       this.connected = false;
       this.everConnected = false;
       this.connectedAt = 0;
+      this.connects = 0;         // connections made so far (a page asks again for what it missed after each)
       this.subscribedAt = 0;
       this.deniedTopics = new Set();
       this.ticker = null;
@@ -207,6 +255,7 @@
       this.client.on('connect', () => {
         this.connected = true;
         this.everConnected = true;
+        this.connects += 1;
         this.connectedAt = Date.now();
         const topics = this.topicsToSubscribe();
         this.client.subscribe(topics, { qos: 1 }, (err, granted) => {
@@ -232,7 +281,7 @@
           this.onAuthFailed(`The broker refused device '${this.user}' or its password.`);
         }
       });
-      this.client.on('message', (topic, payload) => this.receive(topic, payload.toString()));
+      this.client.on('message', (topic, payload, packet) => this.receive(topic, payload.toString(), !!(packet && packet.retain)));
       this.ticker = setInterval(() => { this.expireReplies(); this.emit('tick'); }, 500);
     }
 
@@ -243,7 +292,8 @@
       this.connected = false;
     }
 
-    receive(topic, text) {
+    /** A message from the broker; `retained`: a copy the broker kept, not one just published. */
+    receive(topic, text, retained = false) {
       const parts = topic.split('/');
       if (parts.length < 3 || parts[0] !== this.prefix) return;
       const roomId = parts[1];
@@ -261,8 +311,7 @@
       } else if (rest === 'state') {
         const state = parse();
         if (!state || typeof state !== 'object') return;
-        this.takeState(room, state, now);
-        this.emit('state', roomId);
+        if (room.takeState(state, now, !retained)) this.emit('state', roomId);
       } else if (rest === 'plan') {
         const plan = parse();
         room.plan = plan && plan.phases ? plan : null;
@@ -286,21 +335,9 @@
       }
     }
 
-    takeState(room, state, now) {
-      room.state = state;
-      room.stateAt = now;
-      if (state.published_at) {
-        const t = Date.parse(state.published_at);
-        if (!Number.isNaN(t)) {
-          room.offsets.push(t - now);
-          if (room.offsets.length > 5) room.offsets.shift();
-        }
-      }
-    }
-
     takeReply(room, reply, now) {
-      // The state in a reply is as new as the command: it counts as a fresh state.
-      if (reply.state && typeof reply.state === 'object') this.takeState(room, reply.state, now);
+      // The state in a reply is the room's state after the command (a repeat's is older, and ignored).
+      if (reply.state && typeof reply.state === 'object') room.takeState(reply.state, now, true);
       if (Array.isArray(reply.events)) for (const e of reply.events) room.addEvent(e, true);
       const waiting = this.pending.get(reply.id);
       if (waiting) {
@@ -329,8 +366,12 @@
     /**
      * Sends `cmd` with `args` to room `roomId`. Resolves with the reply ({ok, error, reason, state}), or
      * with {ok: false, local: true, error} when it was not sent, or {ok: false, timeout: true, error}.
+     * `sent_at` is the room's clock as this page reckons it; with options.ownClock it is this device's
+     * own clock (what a clinician confirming the room's clock vouches for). Until a state came live the
+     * room's clock is not known (a retained state may be old): the command then goes without `sent_at`,
+     * bounded by its message expiry alone, rather than wait (an emergency must not) or carry a guess.
      */
-    send(roomId, cmd, args = {}) {
+    send(roomId, cmd, args = {}, options = {}) {
       const live = this.liveness(roomId);
       if (!live.live) {
         return Promise.resolve({ ok: false, local: true, cmd, error: `Not sent: ${live.message}` });
@@ -338,7 +379,8 @@
       const room = this.room(roomId);
       const id = `${this.user}-${Date.now().toString(36)}-${++this.counter}`;
       const body = Object.assign({ id, cmd }, args);
-      if (room.speaksV2()) body.sent_at = room.roomNow().toISOString();
+      if (options.ownClock) body.sent_at = new Date().toISOString();
+      else if (room.clockOffsetMs() != null) body.sent_at = room.roomNow().toISOString();
       const topic = `${this.prefix}/${roomId}/cmd/${this.user}`;
       return new Promise((resolve) => {
         this.pending.set(id, { cmd, resolve, deadline: Date.now() + REPLY_TIMEOUT_MS });
@@ -368,6 +410,6 @@
   }
 
   global.Stillroom = Object.assign(global.Stillroom || {}, {
-    RoomLink, RoomData, Credentials, judgeLiveness, FRESH_MS, REPLY_TIMEOUT_MS, COMMAND_EXPIRY_S,
+    RoomLink, RoomData, Credentials, judgeLiveness, normaliseEvent, FRESH_MS, REPLY_TIMEOUT_MS, COMMAND_EXPIRY_S,
   });
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -1,7 +1,9 @@
 // RoomView: what the room panel and the tablet share — sign-in, the liveness banner, the dose clock
-// and phase, the due reminders with Acknowledge, faults, and the core controls (Start with the dose
-// time and what will be recorded, Pause/Resume, Talk, Stop with a confirmation, Emergency by press
-// and hold). The tablet adds its own sections on top (tablet.js). Runs on the page's thread.
+// and phase with the trust of the room's clock, the due reminders with Acknowledge, faults, and the
+// core controls (Start with the dose time, what will be recorded and, on a clock nobody synchronised,
+// the room's time checked against this device's; Pause/Resume, Talk, Stop with a confirmation,
+// Emergency by press and hold). The tablet adds its own sections on top (tablet.js). Runs on the
+// page's thread.
 'use strict';
 
 (function (global) {
@@ -33,8 +35,10 @@
     <section class="clock" aria-label="Dose clock">
       <div id="state-words" class="state-words"></div>
       <div id="dose-clock" class="dose-clock">—</div>
+      <p id="clock-trust" class="clock-trust" hidden></p>
       <div id="dose-note" class="dose-note"></div>
       <div id="phase" class="phase"></div>
+      <p id="track-now" class="track-now"></p>
     </section>
     <section id="due" class="due" hidden aria-label="Reminders due now"><ul id="due-list"></ul></section>
     <p id="next" class="next"></p>
@@ -63,6 +67,17 @@
             <input type="time" id="dose-time" step="60" aria-label="Time the dose was given"></label>
         </fieldset>
         <div id="start-clients"></div>
+        <fieldset id="start-clock" class="clock-check" hidden>
+          <legend>The room's clock is not synchronised</legend>
+          <p>Dose times and reminders follow the room's clock. Check it against this device first.</p>
+          <dl class="record-preview">
+            <dt>Room's time</dt><dd id="clock-room"></dd>
+            <dt>This device</dt><dd id="clock-device"></dd>
+            <dt>Difference</dt><dd id="clock-diff"></dd>
+          </dl>
+          <p id="clock-too-far" class="error" hidden></p>
+          <label id="clock-confirm-label"><input type="checkbox" id="clock-confirm"> The time is right</label>
+        </fieldset>
         <h3>What will be recorded</h3>
         <dl id="start-record" class="record-preview"></dl>
         <p id="start-error" class="error" role="alert"></p>
@@ -136,22 +151,24 @@
       });
       this.link.subscribe((kind, roomId, detail) => {
         if (kind === 'reply' && detail && detail.late) {
-          this.say(`A late reply to '${detail.cmd}': ${detail.ok ? 'it was carried out' : detail.error}`, !detail.ok);
+          this.say(`A late reply to '${detail.cmd}': ${detail.ok ? 'it was carried out.' : S.replyWords(detail.cmd, detail)}`, !detail.ok);
         }
         this.render();
       });
       this.link.start();
-      S.lastLink = this.link;  // for a look from the console (and the browser tests)
+      // For a look from the console (and the browser tests).
+      S.lastLink = this.link;
+      S.lastView = this;
       this.render();
     }
 
     /** Sends a command and says what became of it. Resolves with the reply. */
-    async command(cmd, args = {}, done) {
+    async command(cmd, args = {}, done, options = {}) {
       this.say(`Sending '${cmd}'…`);
-      const reply = await this.link.send(this.roomId, cmd, args);
+      const reply = await this.link.send(this.roomId, cmd, args, options);
       if (reply.ok) this.say(done || `Done: ${cmd}${reply.repeat ? ' (already done before)' : ''}.`);
       else if (reply.timeout || reply.local) this.say(reply.error, true);
-      else this.say(`The room refused '${cmd}': ${reply.error}`, true);
+      else this.say(S.replyWords(cmd, reply), true);
       this.render();
       return reply;
     }
@@ -248,7 +265,7 @@
     openStart() {
       const d = $('start-dialog');
       $('start-form').reset();
-      const now = new Date();
+      const now = this.room.roomNow();
       $('dose-time').value = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
       $('start-error').textContent = '';
       const clients = this.state.clients || null;
@@ -271,10 +288,55 @@
       if (form.when.value !== 'at') return null;
       const [h, m] = ($('dose-time').value || '').split(':').map(Number);
       if (!Number.isFinite(h) || !Number.isFinite(m)) return new Error('Enter the time the dose was given.');
-      const at = new Date();
+      // A time of day on the room's clock, which the dose clock follows.
+      const roomNow = this.room.roomNow();
+      const at = new Date(roomNow.getTime());
       at.setHours(h, m, 0, 0);
-      if (at.getTime() > Date.now() + 60000) return new Error(`${$('dose-time').value} is in the future: enter when the dose was given.`);
+      if (at.getTime() > roomNow.getTime() + 60000) return new Error(`${$('dose-time').value} is in the future: enter when the dose was given.`);
       return at;
+    }
+
+    /**
+     * The room's clock against this device's, for a start on a clock nobody synchronised: null when the
+     * room's clock is synchronised; else {offsetMs (room − device, null until the room's clock is known),
+     * limitMs (beyond it the room refuses the confirmation as skewed), confirmable}.
+     */
+    clockCheck() {
+      if (this.room.clockSynced()) return null;
+      const catalogue = this.room.catalogue;
+      const maxAge = catalogue && catalogue.room && catalogue.room.command_max_age_s != null ? catalogue.room.command_max_age_s : 5;
+      // A second of margin for the time a command takes to reach the room.
+      const limitMs = Math.max(1, maxAge - 1) * 1000;
+      const offsetMs = this.room.clockOffsetMs();
+      return { offsetMs, limitMs, maxAge, confirmable: offsetMs != null && Math.abs(offsetMs) <= limitMs };
+    }
+
+    /** The clock comparison in the Start dialog, moved on with every tick while it is open. */
+    showClockCheck() {
+      const check = this.clockCheck();
+      $('start-clock').hidden = !check;
+      if (!check) return;
+      const device = new Date();
+      const fmt = (t) => t.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      $('clock-device').textContent = fmt(device);
+      if (check.offsetMs == null) {
+        $('clock-room').textContent = 'not known yet';
+        $('clock-diff').textContent = '—';
+      } else {
+        $('clock-room').textContent = fmt(new Date(device.getTime() + check.offsetMs));
+        const words = S.clockDifference(check.offsetMs);
+        $('clock-diff').textContent = Math.abs(check.offsetMs) < 50 ? 'none'
+          : `the room is ${words} ${check.offsetMs > 0 ? 'ahead of' : 'behind'} this device`;
+      }
+      const far = $('clock-too-far');
+      far.hidden = check.confirmable;
+      far.textContent = check.offsetMs == null
+        ? "Waiting for the room's clock: the time can be confirmed once the room has reported it."
+        : `The two clocks are ${S.clockDifference(check.offsetMs)} apart: more than a few seconds, so the time cannot ` +
+          `be confirmed here (the room accepts a confirmation only within ${check.maxAge} s of its clock). ` +
+          "Set the room's clock, or check this device's time.";
+      $('clock-confirm-label').hidden = !check.confirmable;
+      if (!check.confirmable) $('clock-confirm').checked = false;
     }
 
     previewStart() {
@@ -297,19 +359,47 @@
       }
       rows.push(['Dose given', when instanceof Error ? '—' : when ? when.toLocaleTimeString() : 'now (the room\'s clock)']);
       rows.push(['Recorded by', this.link ? this.link.user : '—']);
+      if (!this.room.clockSynced()) rows.push(["Room's clock", `not synchronised: the time confirmed by ${this.link ? this.link.user : '—'}`]);
       $('start-record').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
       $('start-error').textContent = when instanceof Error ? when.message : '';
+      this.showClockCheck();
+    }
+
+    /** Why Start cannot be sent as the dialog stands, in words; '' when it can. */
+    startProblem() {
+      const when = this.doseTime();
+      if (when instanceof Error) return when.message;
+      const clinical = this.room.clinical;
+      const chosen = [...document.querySelectorAll('#start-clients input[name=dosed]')];
+      const dosed = chosen.length ? chosen.filter((i) => i.checked).map((i) => i.value) : null;
+      if (dosed && !dosed.length) return 'Choose who is dosed now.';
+      if (clinical) {
+        const missing = (clinical.clients || []).filter((c) => !c.entered && (!dosed || dosed.includes(c.client))).map((c) => c.client);
+        if (missing.length) return `No dose is entered for ${missing.join(', ')}: enter the amount on the tablet first.`;
+      }
+      const check = this.clockCheck();
+      if (check && !check.confirmable) return $('clock-too-far').textContent;
+      if (check && !$('clock-confirm').checked) {
+        return "Check the room's time against this device, then tick 'The time is right'.";
+      }
+      return '';
     }
 
     async confirmStart() {
+      this.showClockCheck();
+      const problem = this.startProblem();
+      if (problem) { $('start-error').textContent = problem; return; }
       const when = this.doseTime();
-      if (when instanceof Error) { $('start-error').textContent = when.message; return; }
       const args = {};
       if (when) args.dose_at = when.toISOString();
       const dosed = [...document.querySelectorAll('#start-clients input[name=dosed]')];
       if (dosed.length && dosed.some((i) => !i.checked)) args.clients = dosed.filter((i) => i.checked).map((i) => i.value);
+      // On a clock nobody synchronised the clinician vouches for it: this device's own time goes with it.
+      const confirming = !!this.clockCheck();
+      if (confirming) args.clock_confirmed = true;
       $('start-dialog').close();
-      await this.command('start', args, 'Started: the dose is recorded.');
+      await this.command('start', args, confirming ? "Started: the dose is recorded, with the room's time as confirmed here."
+        : 'Started: the dose is recorded.', { ownClock: confirming });
     }
 
     // ---- rendering ------------------------------------------------------------------------------
@@ -333,11 +423,21 @@
       $('dose-clock').textContent = S.doseClock(since);
       $('dose-clock').classList.toggle('before', since != null && since < 0);
       $('dose-clock').classList.toggle('stale', !live.live);
-      $('dose-note').textContent = !live.live && room.stateAt ? `last known, at ${new Date(room.stateAt).toLocaleTimeString()}` : since == null
-        ? (s.state === 'ready' ? 'before the dose: Start records it' : '')
-        : since < 0 ? 'before the dose' : 'since the dose';
+      $('dose-note').textContent = !live.live && room.stateAt ? `last known, at ${new Date(room.stateAt).toLocaleTimeString()}`
+        : s.checking ? `checking the music for ${(s.checking.clients || []).join(', ')}…`
+          : since == null ? (s.state === 'ready' ? 'before the dose: Start records it' : '')
+            : since < 0 ? 'before the dose' : 'since the dose';
+      const synced = room.clockSynced();
+      $('clock-trust').hidden = synced;
+      // In words, with the room's time as this page reckons it (not moved on while the room is away).
+      const offset = room.clockOffsetMs();
+      $('clock-trust').textContent = synced ? '' : `Room clock not synchronised${offset == null ? ''
+        : `: it reads ${new Date(now + offset).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`}`;
+      $('dose-clock').classList.toggle('unsynced', !synced);
+      if ($('start-dialog').open) this.showClockCheck();
       const left = S.phaseLeft(room, now);
       $('phase').textContent = s.phase ? `${s.phase}${left != null ? ` · ${S.duration(left)} left` : ''}` : '';
+      $('track-now').textContent = s.track ? `Playing: ${S.trackWords(s.track)}` : '';
 
       const due = S.dueReminders(room, now);
       $('due').hidden = due.length === 0;

@@ -31,14 +31,8 @@
   function sinceDose(room, now = Date.now()) {
     const s = room && room.state;
     if (!s) return null;
-    if (s.since_dose_s != null) {
-      return s.since_dose_s + (clockRuns(s) ? (now - room.stateAt) / 1000 : 0);
-    }
-    if (s.dose_at) {
-      const at = Date.parse(s.dose_at);
-      if (!Number.isNaN(at)) return (room.roomNow(now).getTime() - at) / 1000;
-    }
-    return null;
+    if (s.since_dose_s == null) return null;
+    return s.since_dose_s + (clockRuns(s) ? (now - room.stateAt) / 1000 : 0);
   }
 
   /** Seconds until the current phase ends, moved on since the state arrived. */
@@ -49,17 +43,9 @@
   }
 
   /** Reminders due and not acknowledged, oldest first: [{id, client, text, at_s}]. */
-  function dueReminders(room, now = Date.now()) {
+  function dueReminders(room) {
     const s = room && room.state;
-    if (!s) return [];
-    if (Array.isArray(s.reminders_due)) return s.reminders_due;
-    // Before v2 the state names only next_reminder: the oldest due one, else the next to come.
-    const r = s.next_reminder;
-    if (!r) return [];
-    if (r.due === true) return [r];
-    if (r.due === false) return [];
-    const since = sinceDose(room, now);
-    return since != null && since >= r.at_s ? [r] : [];
+    return s && Array.isArray(s.reminders_due) ? s.reminders_due : [];
   }
 
   /** The reminder to come (not yet due), or null. */
@@ -67,7 +53,7 @@
     const s = room && room.state;
     const r = s && s.next_reminder;
     if (!r) return null;
-    return dueReminders(room, now).some((d) => d.id === r.id && (d.client || null) === (r.client || null)) ? null : r;
+    return dueReminders(room).some((d) => d.id === r.id && (d.client || null) === (r.client || null)) ? null : r;
   }
 
   const STATE_WORDS = {
@@ -94,6 +80,8 @@
     mqtt_buffer: 'Messages lost while the broker was away',
     record: 'The clinical record cannot be written',
     restore: 'The session could not be restored',
+    clock_unsynced: "The room's clock is not synchronised",
+    fatal: 'The room controller failed and is restarting',
   };
 
   /** One fault in words with its time: {title, detail, since}. */
@@ -105,29 +93,55 @@
     };
   }
 
+  /** A file name without its folders and its extension ('/music/peak-tidal.ogg' → 'peak-tidal'). */
+  function fileStem(file) {
+    const name = String(file || '').split('/').pop();
+    const dot = name.lastIndexOf('.');
+    return dot > 0 ? name.slice(0, dot) : name;
+  }
+
+  /** What plays, as the room names it: its playlist title, else its file name; with the artist. */
+  function trackWords(track) {
+    if (!track) return '';
+    const title = track.title || fileStem(track.file) || 'a track without a name';
+    return `${title}${track.artist ? ` — ${track.artist}` : ''}`;
+  }
+
+  /** A signed difference of clocks in words: '0.3 s', '2 min 05 s'. */
+  function clockDifference(ms) {
+    const s = Math.abs(ms) / 1000;
+    if (s < 60) return `${s.toFixed(1)} s`;
+    const m = Math.floor(s / 60);
+    return `${m} min ${pad(Math.round(s % 60))} s`;
+  }
+
   const atDose = (e) => (e.at_dose_ms != null ? ` at ${doseClock(e.at_dose_ms / 1000)}` : '');
-  const mg = (e) => {
-    const amount = e.amount != null ? e.amount : e.dose_mg;
-    return amount != null ? ` ${amount} ${e.unit || 'mg'}${e.lot ? ` (lot ${e.lot})` : ''}` : '';
-  };
+  // Amounts and lots travel only on the clinician topics: without them a dose line names no amount.
+  const mg = (e) => (e.amount != null ? ` ${e.amount} ${e.unit || 'mg'}${e.lot ? ` (lot ${e.lot})` : ''}` : '');
+  const moved = (e) => (e.from || e.to ? `: ${e.from || '—'} → ${e.to || '—'}` : '');
 
   /** One event as a line for the event list. */
   function eventWords(e) {
     const who = e.client ? ` ${e.client}` : '';
     switch (e.type) {
-      case 'session_preloaded': return `Loaded ${(e.clients || []).join(', ')}: ${e.protocol}, ${e.playlist}${mg(e)}`;
-      case 'dose_entered': return `Dose entered for${who}:${mg(e)}`;
-      case 'session_started': return `Started; dose at ${time(e.dose_at)}`;
-      case 'dose': return `Dose given${who}:${mg(e)}${e.booster ? ' (booster)' : ''}`;
-      case 'booster': return `Booster${who}${mg(e)}${atDose(e)}`;
+      case 'session_preloaded': return `Loaded ${(e.clients || []).join(', ')}: ${e.protocol}, ${e.playlist}` +
+        `${e.session_number != null ? `, session ${e.session_number} of the course` : ''}`;
+      case 'preload_checking': return `Checking the music for ${(e.clients || []).join(', ')}`;
+      case 'preload_dropped': return 'The load did not go ahead';
+      case 'dose_entered': return `Dose entered for${who}:${mg(e) || ' (amount on the clinician topics)'}`;
+      case 'session_started': return `Started; dose at ${time(e.dose_at)}` +
+        `${e.clock_confirmed_by ? ` (the room's clock confirmed by ${e.clock_confirmed_by})` : ''}`;
+      case 'dose': return `Dose given${who}:${mg(e)}${e.given_at ? ` at ${time(e.given_at)}` : ''}` +
+        `${e.booster ? ' (booster)' : ''}${e.entered_by ? `, entered by ${e.entered_by}` : ''}`;
+      case 'booster': return `Booster${who}${atDose(e)}${e.rule ? ` (${e.rule})` : ''}`;
       case 'phase_changed': return `Phase: ${e.phase}${atDose(e)}`;
-      case 'track_changed': return `Track: ${e.title || e.file}`;
+      case 'track_changed': return `Track: ${trackWords(e)}`;
       case 'paused': return `Paused${atDose(e)}`;
       case 'resumed': return `Resumed${atDose(e)}`;
       case 'talk': return `Talk ${e.on ? 'on' : 'off'}${atDose(e)}`;
       case 'volume': return `Volume ${e.db} dB`;
-      case 'skip': return 'Skipped to the next track';
-      case 'alternate': return 'Alternate track';
+      case 'skip': return `Skipped${e.reason ? ` by the room (${e.reason})` : ''}${moved(e)}`;
+      case 'alternate': return `Alternate track${moved(e)}`;
       case 'reminder_due': return `Due: ${e.text || e.reminder}${who}`;
       case 'reminder_acked': return `Acknowledged: ${e.reminder}${who}`;
       case 'reminder_repeat': return `Still due: ${e.reminder}${who}`;
@@ -143,14 +157,41 @@
       case 'fault': return `Fault: ${e.message || e.code}`;
       case 'fault_cleared': return `Fault cleared: ${e.code}${e.subject ? ` (${e.subject})` : ''}`;
       case 'command_refused': return `Refused '${e.cmd}': ${e.error || e.reason}`;
-      case 'recovered': return `Controller restarted; outage ${duration((e.outage_ms || 0) / 1000)}`;
+      case 'recovered': return `Controller restarted; ${e.outage_ms != null && e.outage_ms >= 0
+        ? `away ${duration(e.outage_ms / 1000)}` : 'how long it was away is not known'}` +
+        `${e.clock_source === 'wall_unsynced' ? "; the dose clock follows an unsynchronised clock" : ''}`;
+      case 'clock_stepped': return `The room's clock stepped by ${clockDifference(e.step_ms || 0)}` +
+        `${e.step_ms < 0 ? ' back' : ' forward'}`;
+      case 'checkpoint': return `Record checkpoint ${e.seq}`;
       case 'minutes_left': return `${Math.round((e.remaining_s || 0) / 60)} minutes left`;
       default: return e.type;
     }
   }
 
+  /** What became of a command the room did not simply carry out, in words (reply.reason, docs/mqtt.md). */
+  function replyWords(cmd, reply) {
+    const why = reply.error || reply.reason || 'no reason given';
+    switch (reply.reason) {
+      case 'stale': return `Not carried out: '${cmd}' reached the room too late (${why}).`;
+      case 'clock_skew': return `Not carried out: '${cmd}' carried a time ahead of the room's clock (${why}).`;
+      case 'clock_unsynced': return `Not started: the room's clock is not synchronised, and its time was not confirmed. ` +
+        `Open Start, check the room's time against this device and tick 'The time is right' (the room says: ${why}).`;
+      case 'not_recorded': return `'${cmd}' was carried out, but it is not in the clinical record yet: ${why}`;
+      default: return `The room refused '${cmd}': ${why}`;
+    }
+  }
+
+  /** Where the current track is, in seconds, moved on since the state while the music plays. */
+  function trackPosition(room, now = Date.now()) {
+    const s = room && room.state;
+    if (!s || !s.track || s.track.position_s == null) return null;
+    const p = s.track.position_s + (s.state === 'running' ? (now - room.stateAt) / 1000 : 0);
+    return s.track.duration_s != null ? Math.min(p, s.track.duration_s) : p;
+  }
+
   global.Stillroom = Object.assign(global.Stillroom || {}, {
+    replyWords, trackPosition,
     doseClock, duration, sinceDose, phaseLeft, dueReminders, nextReminder, stateWords, faultWords,
-    eventWords, time,
+    eventWords, time, fileStem, trackWords, clockDifference,
   });
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -19,14 +19,32 @@
   const ANY_DOSE = { min_mg: 0, max_mg: 2000 };
 
   let view = null;
+  /** The session (and connection) whose history was asked for; the refusal, if the room refused it. */
   let historyAsked = null;
+  let historyRefused = '';
   let clientKey = '';
 
   const clientsOf = (s) => (s.clients && s.clients.length ? s.clients : s.client ? [s.client] : []);
   const catalogue = () => view.room.catalogue || null;
   const protocolOf = (id) => ((catalogue() || {}).protocols || []).find((p) => p.id === id) || null;
   const clientEntry = (id) => ((catalogue() || {}).clients || []).find((c) => c.id === id) || null;
-  const v2 = () => view.room.speaksV2();
+  /** The booster range of a protocol in the catalogue (its `boosters.range`), or null without boosters. */
+  const boosterRange = (p) => (p && p.boosters && p.boosters.range) || null;
+  /** The session number typed on the load form, or null. */
+  const sessionNumber = () => {
+    const text = $('preload-session').value.trim();
+    return text === '' ? null : Number(text);
+  };
+  /** The client's course step for a session number (the catalogue's series), or null. */
+  const seriesStep = (entry, number) => (entry && number != null ? (entry.series || []).find((x) => x.session === number) || null : null);
+  /** The protocol a client would be loaded with: as typed, else the course step's, else the client's. */
+  const protocolFor = (clientId) => {
+    const typed = $('preload-protocol').value.trim();
+    if (typed) return typed;
+    const entry = clientEntry(clientId);
+    const step = seriesStep(entry, sessionNumber());
+    return (step && step.protocol) || (entry && entry.protocol) || '';
+  };
 
   /** A dose amount checked against a range; returns an error in words or ''. */
   function checkDose(amount, range, protocolId, what = 'dose') {
@@ -52,19 +70,30 @@
       el('label', {}, 'Lot', lot),
       el('div', {}, suggestion, ' ', use));
     if (!first) row.append(el('button', { type: 'button', onclick: () => row.remove() }, 'Remove'));
+    // The course's suggestion for this session number: shown, never filled in by itself.
     const suggest = () => {
-      const entry = clientEntry(client.value.trim());
-      const series = entry && entry.series ? entry.series : [];
-      const next = series.find((s) => s.dose_mg != null);
-      suggestion.textContent = next ? `Suggested (session ${next.session}): ${next.dose_mg} mg — confirm or change` :
-        client.value.trim() && catalogue() ? 'No suggested dose' : '';
-      use.hidden = !next;
-      use.onclick = () => { amount.value = next.dose_mg; };
+      const id = client.value.trim();
+      const entry = clientEntry(id);
+      const number = sessionNumber();
+      const step = seriesStep(entry, number);
+      use.hidden = !(step && step.dose_mg != null);
+      if (!id || !catalogue()) suggestion.textContent = '';
+      else if (!entry) suggestion.textContent = `${id} is not in the room's catalogue`;
+      else if (number == null) {
+        suggestion.textContent = (entry.series || []).length ? 'Enter the session number to see the course\'s suggested dose' : 'No suggested dose';
+      } else if (!step || step.dose_mg == null) suggestion.textContent = `No suggested dose for session ${number}`;
+      else {
+        suggestion.textContent = `Suggested for session ${number}: ${step.dose_mg} mg (${step.protocol}, ${step.playlist}) — confirm or change`;
+      }
+      use.onclick = () => { if (step) amount.value = step.dose_mg; };
     };
+    row.suggest = suggest;
     client.addEventListener('input', suggest);
     $('preload-rows').append(row);
     return row;
   }
+
+  const suggestAll = () => { for (const r of document.querySelectorAll('.preload-row')) r.suggest(); };
 
   async function preload() {
     const rows = [...document.querySelectorAll('.preload-row')].map((r) => ({
@@ -76,9 +105,14 @@
     if (!rows.length) { note.textContent = 'Enter the client id to load.'; return; }
     const protocol = $('preload-protocol').value.trim();
     const playlist = $('preload-playlist').value.trim();
+    const number = sessionNumber();
+    if (number != null && !(Number.isInteger(number) && number >= 1 && number <= 1000)) {
+      note.textContent = `The session number must be a whole number from 1 to 1000 (got ${$('preload-session').value.trim()}).`;
+      return;
+    }
     for (const r of rows) {
       if (r.amount == null) continue;
-      const p = protocolOf(protocol || (clientEntry(r.client) || {}).protocol);
+      const p = protocolOf(protocolFor(rows[0].client));
       const problem = checkDose(r.amount, p && p.dose_range, p && p.id);
       if (problem) { note.textContent = `${r.client}: ${problem}`; return; }
     }
@@ -86,13 +120,10 @@
     if (rows.length > 1) args.clients = rows.map((r) => r.client);
     if (protocol) args.protocol = protocol;
     if (playlist) args.playlist = playlist;
-    if (v2()) {
-      const doses = rows.filter((r) => r.amount != null)
-        .map((r) => Object.assign({ client: r.client, amount_mg: r.amount }, r.lot ? { lot: r.lot } : {}));
-      if (doses.length) args.doses = doses;
-    } else if (rows[0].amount != null) {
-      args.dose_mg = rows[0].amount;
-    }
+    if (number != null) args.session_number = number;
+    const doses = rows.filter((r) => r.amount != null)
+      .map((r) => Object.assign({ client: r.client, amount_mg: r.amount }, r.lot ? { lot: r.lot } : {}));
+    if (doses.length) args.doses = doses;
     note.textContent = '';
     const reply = await view.command('preload', args, `Loading ${args.clients ? args.clients.join(', ') : args.client}: checking the music…`);
     if (reply.ok) {
@@ -121,7 +152,7 @@
     if (amountText !== '' || !give) {
       const amount = Number(amountText);
       const p = protocolOf(s.protocol);
-      const range = view.room.clinical ? view.room.clinical.dose_range : p && p.dose_range;
+      const range = (view.room.clinical && view.room.clinical.dose_range) || (p && p.dose_range);
       const problem = checkDose(amountText === '' ? NaN : amount, range, s.protocol);
       if (problem) { $('dose-range').textContent = problem; return; }
       args.amount_mg = amount;
@@ -136,13 +167,12 @@
     const s = view.state;
     const amount = $('booster-amount').value === '' ? NaN : Number($('booster-amount').value);
     const clinical = view.room.clinical;
-    const p = protocolOf(s.protocol);
-    const range = clinical ? clinical.booster_range || clinical.dose_range : p && (p.booster_range || p.dose_range);
+    const range = (clinical && clinical.booster_range) || boosterRange(protocolOf(s.protocol));
     const problem = checkDose(amount, range, s.protocol, 'booster');
     if (problem) { $('booster-note').textContent = problem; return; }
     $('booster-note').textContent = '';
-    const args = Object.assign(groupArgs('booster-client'), v2() ? { amount_mg: amount } : { dose_mg: amount });
-    if (v2() && $('booster-lot').value.trim()) args.lot = $('booster-lot').value.trim();
+    const args = Object.assign(groupArgs('booster-client'), { amount_mg: amount });
+    if ($('booster-lot').value.trim()) args.lot = $('booster-lot').value.trim();
     await view.command('booster', args, `Booster of ${amount} mg recorded.`);
   }
 
@@ -180,27 +210,31 @@
   }
 
   // ---- rendering ------------------------------------------------------------------------------------
+  /** A client's own dose clock now (state.doses[].since_dose_s moved on like the room's). */
+  const clientSince = (room, d) => S.sinceDose({ state: Object.assign({}, room.state, { since_dose_s: d.since_dose_s }), stateAt: room.stateAt });
+
+  // Per client: the dose entered (amount and lot from clinical/session), when it was given on the room's
+  // clock and on the client's own dose clock, and the doses given with their amounts.
   function renderDoses(room) {
     const s = room.state || {};
     const clinical = room.clinical;
     const lines = [];
-    if (Array.isArray(s.doses)) {
-      for (const d of s.doses) {
-        const c = clinical && (clinical.clients || []).find((x) => x.client === d.client);
-        const entered = c && c.entered ? `${c.entered.amount} ${c.entered.unit || 'mg'}${c.entered.lot ? `, lot ${c.entered.lot}` : ''}` : d.entered ? 'entered' : 'not entered';
-        const given = d.given_at ? `given ${S.time(d.given_at)} (${S.doseClock(d.since_dose_s)} on its own clock)` : 'not given yet';
-        lines.push(`${d.client}: ${entered}; ${given}${d.boosters ? `; ${d.boosters} booster(s)` : ''}`);
-      }
-    } else {
-      for (const e of room.events.filter((x) => x.type === 'dose' && x.session === s.session)) {
-        lines.push(`${e.client || s.client}: ${e.dose_mg != null ? `${e.dose_mg} mg` : ''} given ${S.time(e.at)}${e.booster ? ' (booster)' : ''}`);
-      }
-      if (!lines.length && s.state === 'ready') lines.push(`${clientsOf(s).join(', ')}: dose as entered at the load`);
+    for (const d of s.doses || []) {
+      const c = clinical && (clinical.clients || []).find((x) => x.client === d.client);
+      const amount = (x) => `${x.amount} ${x.unit || 'mg'}${x.lot ? `, lot ${x.lot}` : ''}`;
+      // Once given, the dose is among the client's doses (clinical/session no longer lists it as entered).
+      const first = c ? (c.doses || []).find((x) => !x.booster) : null;
+      const entered = first ? `${amount(first)} entered by ${first.entered_by}`
+        : c && c.entered ? `${amount(c.entered)} entered by ${c.entered.entered_by}` : d.entered ? 'dose entered' : 'no dose entered';
+      const given = d.given_at ? `given ${S.time(d.given_at)}${first && first.by ? ` by ${first.by}` : ''} ` +
+        `(${S.doseClock(clientSince(room, d))} on their own clock)` : 'not given yet';
+      const boosters = c ? (c.doses || []).filter((x) => x.booster).map((x) => `booster ${amount(x)} at ${S.time(x.given_at)}`) : [];
+      lines.push([`${d.client}: ${entered}; ${given}`, ...(boosters.length ? boosters : d.boosters ? [`${d.boosters} booster(s)`] : [])].join('; '));
     }
     $('doses').replaceChildren(...lines.map((t) => el('li', { class: 'plain', text: t })));
-    const range = clinical ? clinical.dose_range : (protocolOf(s.protocol) || {}).dose_range;
+    const range = (clinical && clinical.dose_range) || (protocolOf(s.protocol) || {}).dose_range;
     if (!$('dose-range').textContent || $('dose-range').dataset.auto) {
-      $('dose-range').textContent = range ? `${s.protocol}: dose range ${range.min_mg}–${range.max_mg} mg.` : '';
+      $('dose-range').textContent = range && s.protocol ? `${s.protocol}: dose range ${range.min_mg}–${range.max_mg} mg.` : '';
       $('dose-range').dataset.auto = '1';
     }
   }
@@ -211,7 +245,7 @@
       el('time', { datetime: e.at || '', text: e.at ? S.time(e.at) : '' }),
       el('span', { text: `${S.eventWords(e)}${e.actor && typeof e.actor === 'string' && !e.actor.startsWith('stillroom') ? ` — ${e.actor}` : ''}` }))));
     const notes = [];
-    if (!v2()) notes.push('Events since this page opened.');
+    if (historyRefused) notes.push(`Events since this page opened (the room's record could not be read here: ${historyRefused}).`);
     if (room.lostEvents) notes.push(`${room.lostEvents} event(s) missed (a gap in the numbering); the record has them all.`);
     $('events-note').textContent = notes.join(' ');
   }
@@ -221,7 +255,7 @@
     const box = $('catalogue');
     if (!c) {
       box.replaceChildren(el('p', { class: 'note', text: view.link.readsClinical(view.roomId)
-        ? 'The room has not published its catalogue (controllers from v2 on do): type the client id to load.'
+        ? 'The room has not published its catalogue yet: type the client id to load.'
         : 'This device may not read the clinical catalogue.' }));
       return;
     }
@@ -234,11 +268,14 @@
     const range = (r) => (r ? `${r.min_mg}–${r.max_mg} mg` : '—');
     box.replaceChildren(
       el('h3', { text: 'Clients' }),
-      table('Clients', ['Client', 'Protocol', 'Playlist', 'Course'], (c.clients || []).map((x) => [x.id, x.protocol || '', x.playlist || '',
-        (x.series || []).map((s) => `${s.session}: ${s.dose_mg != null ? `${s.dose_mg} mg` : '—'}`).join(', ')])),
+      table('Clients', ['Client', 'Protocol', 'Playlist', 'Course (suggested doses)'], (c.clients || []).map((x) => [x.id, x.protocol || '', x.playlist || '',
+        (x.series || []).map((s) => `${s.session}: ${s.dose_mg != null ? `${s.dose_mg} mg` : '—'}` +
+          `${s.protocol !== x.protocol || s.playlist !== x.playlist ? ` (${s.protocol}, ${s.playlist})` : ''}`).join('; ') || '—'])),
       el('h3', { text: 'Protocols' }),
       table('Protocols', ['Protocol', 'Route', 'Dose range', 'Booster'], (c.protocols || []).map((p) => [`${p.name || p.id} (${p.id})`,
-        `${p.medication || ''} ${p.route || ''}`, range(p.dose_range), p.boosters ? `${p.boosters.rule}, ${range(p.booster_range || p.dose_range)}` : 'none'])),
+        `${p.medication || ''} ${p.route || ''}`, range(p.dose_range), p.boosters
+          ? `${p.boosters.rule}, ${range(p.boosters.range)}, ${S.duration(p.boosters.earliest_s)}–${S.duration(p.boosters.latest_s)} after the dose, at most ${p.boosters.max}`
+          : 'none'])),
       el('h3', { text: 'Playlists' }),
       table('Playlists', ['Playlist', 'Phases covered', 'Music check'], (c.playlists || []).map((p) => [`${p.name || p.id} (${p.id})`,
         (p.phases || []).map((ph) => `${ph.name} ${S.duration(ph.music_s)}`).join(', '),
@@ -247,6 +284,7 @@
     options('client-list', (c.clients || []).map((x) => x.id));
     options('protocol-list', (c.protocols || []).map((x) => x.id));
     options('playlist-list', (c.playlists || []).map((x) => x.id));
+    suggestAll();
   }
 
   function render(v, live) {
@@ -263,9 +301,12 @@
     $('preload').disabled = !canLoad;
     $('add-client').disabled = !canLoad;
     const active = st === 'running' || st === 'paused';
-    $('enter-dose').disabled = !on || !v2() || !['ready', 'running', 'paused'].includes(st);
-    $('give-dose').disabled = !on || !v2() || !active || !group;
-    $('enter-dose-row').hidden = !v2();
+    const doseOf = (id) => (s.doses || []).find((d) => d.client === id);
+    const chosen = doseOf($('dose-client').value);
+    // A dose is entered (or changed) until it is given; a group member's first dose is given on the tablet.
+    $('enter-dose').disabled = !on || !['ready', 'running', 'paused'].includes(st) || !!(chosen && chosen.given_at);
+    $('give-dose').disabled = !on || !active || !group || !chosen || !!chosen.given_at;
+    $('give-dose').hidden = !group;
     const cap = (catalogue() && catalogue().room && catalogue().room.max_volume_db != null) ? catalogue().room.max_volume_db : 0;
     $('volume').max = String(cap);
     $('volume').disabled = !on || !['ready', 'running', 'paused'].includes(st);
@@ -276,24 +317,34 @@
     $('booster').disabled = !on || !active;
     $('vitals').disabled = !on || !st || st === 'idle';
     $('clear').disabled = !on || !(st === 'ended' || st === 'aborted');
-    $('track').textContent = s.track ? `Playing: ${s.track.title || 'an untitled track'}${s.track.artist ? ` — ${s.track.artist}` : ''}` +
-      `${s.track.duration_s ? ` (${S.duration(s.track.position_s)} of ${S.duration(s.track.duration_s)})` : ''}` : 'No music playing.';
+    const position = S.trackPosition(room, on ? Date.now() : room.stateAt);
+    $('track').textContent = s.track ? `Playing: ${S.trackWords(s.track)}` +
+      `${s.track.duration_s ? ` (${S.duration(position)} of ${S.duration(s.track.duration_s)})` : ''}`
+      : st === 'paused' ? 'Paused: no music playing.' : 'No music playing.';
 
     renderDoses(room);
     renderEvents(room);
     renderCatalogue(room);
     S.drawTimeline($('timeline'), room, Date.now());
 
-    // v2: the whole session's events, once per session (and after a reconnect).
-    if (on && v2() && s.session && historyAsked !== s.session) {
-      historyAsked = s.session;
-      v.link.send(v.roomId, 'history', {}).then((reply) => { if (!reply.ok) historyAsked = null; });
+    // The whole session's events from the record, once per session and again after each reconnect
+    // (what was published while this page was away). A refusal is said once, not asked again.
+    const asking = `${s.session}|${v.link.connects}`;
+    if (on && s.session && historyAsked !== asking && !historyRefused) {
+      historyAsked = asking;
+      v.link.send(v.roomId, 'history', { session: s.session }).then((reply) => {
+        if (reply.ok) return;
+        if (reply.timeout || reply.local) historyAsked = null;
+        else historyRefused = reply.error || reply.reason;
+        view.render();
+      });
     }
   }
 
   function wire() {
     addPreloadRow(true);
-    $('add-client').addEventListener('click', () => addPreloadRow(false));
+    $('add-client').addEventListener('click', () => addPreloadRow(false).suggest());
+    $('preload-session').addEventListener('input', suggestAll);
     $('preload').addEventListener('click', preload);
     $('enter-dose').addEventListener('click', () => enterDose(false));
     $('give-dose').addEventListener('click', () => enterDose(true));

@@ -43,6 +43,17 @@ function nonTextContrast() {
   return failures;
 }
 
+/** axe-core and non-text contrast in both levels. */
+async function accessible(browser, page, name, stateName) {
+  for (const level of ['dim', 'night']) {
+    await page.evaluate((l) => { document.body.dataset.level = l; }, level);
+    const violations = await browser.axe(page);
+    assert.deepEqual(violations, [], `${name} ${stateName} (${level}): ${JSON.stringify(violations, null, 1)}`);
+    assert.deepEqual(await page.evaluate(nonTextContrast), [], `${name} ${stateName} (${level}): non-text contrast`);
+  }
+  await page.evaluate(() => { document.body.dataset.level = 'dim'; });
+}
+
 async function check(browser, page, name, stateName) {
   for (const level of ['dim', 'night']) {
     await page.evaluate((l) => { document.body.dataset.level = l; }, level);
@@ -91,5 +102,41 @@ spec('panel and tablet in each state: accessible, contrasted, within the screen;
   for (const [name, page] of Object.entries(pages)) await check(browser, page, name, 'offline');
   assert.deepEqual(browser.foreign, [], 'no request to any origin but the room\'s');
 }, { timeout_s: 240 });
+
+spec('a room whose clock is not synchronised: the marker and the Start confirmation, accessible and within the screen', async ({ room, browser }) => {
+  const pages = { panel: await browser.open('index.html', 'panel-1'), tablet: await browser.open('tablet.html', 'tablet-1') };
+  await room.preload('c-7', 50);
+  for (const page of Object.values(pages)) {
+    await waitStateWords(page, 'Ready');
+    await page.waitForSelector('#clock-trust:not([hidden])');
+    await page.waitForFunction(() => /it reads/.test(document.getElementById('clock-trust').textContent), null, { timeout: 8000 });
+  }
+  for (const [name, page] of Object.entries(pages)) await check(browser, page, name, 'unsynced');
+  // The Start dialog with the room's time beside this device's: accessible in both levels, on the screen.
+  for (const [name, page] of Object.entries(pages)) {
+    await page.click('#start');
+    await page.waitForSelector('#start-dialog[open] #clock-confirm-label:not([hidden])');
+    await accessible(browser, page, name, 'unsynced start dialog');
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      for (const id of ['#clock-confirm', '#start-confirm']) {
+        await page.locator(id).scrollIntoViewIfNeeded();
+        const box = await page.locator(id).boundingBox();
+        assert.ok(box && box.y >= 0 && box.y + box.height <= size.height && box.x + box.width <= size.width,
+          `${name}: ${id} reachable at ${size.width}×${size.height} (${JSON.stringify(box)})`);
+      }
+    }
+    await page.setViewportSize(SIZES[0]);
+    await browser.screenshot(page, `${name}-unsynced-start`);
+    await page.click('#start-cancel');
+  }
+  // The most crowded core: the marker, a due reminder, the clock_unsynced fault, the track.
+  await pages.panel.click('#start');
+  await pages.panel.check('#clock-confirm');
+  await pages.panel.click('#start-confirm');
+  await room.waitEvent('reminder_due', () => true, 20000);
+  for (const page of Object.values(pages)) await page.waitForSelector('#due:not([hidden])');
+  for (const [name, page] of Object.entries(pages)) await check(browser, page, name, 'unsynced-running-due');
+}, { room: { clock: 'unsynced' }, timeout_s: 180 });
 
 run();

@@ -1,17 +1,15 @@
-// What the tablet does with the v2 controller (/work contract v2, docs/mqtt.md once it lands): the
-// catalogue, the suggested dose confirmed by the clinician, doses entered and given per client in a
-// group, the history of the session, the timeline from the retained plan, and `sent_at` written in the
-// room's clock even when the tablet's own clock is wrong. Each case skips, naming the missing feature,
-// while the controller speaks the contract before v2 (STILLROOM_REQUIRE_V2=1 makes that a failure).
+// What the tablet does with the room's contract (docs/mqtt.md): the catalogue, the suggested dose
+// confirmed by the clinician, doses entered and given per client in a group, the history of the
+// session, the timeline from the retained plan, and `sent_at` written in the room's clock even when
+// the tablet's own clock is wrong.
 'use strict';
 
 const assert = require('node:assert/strict');
-const { spec, run, requireV2 } = require('./support/spec');
+const { spec, run } = require('./support/spec');
 const { until } = require('./support/room');
 const { text, waitStateWords } = require('./support/pages');
 
 spec('catalogue shown; the suggested dose is confirmed by the clinician, entered, recorded at start', async ({ room, browser }) => {
-  requireV2(room, 'clinical/catalogue, doses on preload, clinical/session');
   const tablet = await browser.open('tablet.html', 'tablet-1');
   await waitStateWords(tablet, 'No session');
   await until(async () => /c-7/.test(await text(tablet, '#catalogue')), 10000, 'the catalogue');
@@ -40,7 +38,6 @@ spec('catalogue shown; the suggested dose is confirmed by the clinician, entered
 });
 
 spec('a group: each client\'s dose entered and given on their own clock', async ({ room, browser }) => {
-  requireV2(room, 'group doses: enter_dose, dose, state.doses');
   const tablet = await browser.open('tablet.html', 'tablet-1');
   await waitStateWords(tablet, 'No session');
   await tablet.fill('.preload-row .p-client', 'c-7');
@@ -62,13 +59,13 @@ spec('a group: each client\'s dose entered and given on their own clock', async 
   await tablet.selectOption('#dose-client', 'c-8');
   await tablet.fill('#dose-amount', '');
   await tablet.click('#give-dose');
-  const state = await room.waitState((s) => (s.doses || []).every((d) => d.given_at), 10000, from);
+  const state = await room.waitState((s) => (s.doses || []).length === 2 && s.doses.every((d) => d.given_at), 10000, from);
   assert.ok(state.doses.find((d) => d.client === 'c-8').since_dose_s < state.doses.find((d) => d.client === 'c-7').since_dose_s);
-  await until(async () => /c-8: 40 mg.*given/.test(await text(tablet, '#doses')), 5000, 'both doses listed');
+  await until(async () => /c-8: 40 mg.*given/.test(await text(tablet, '#doses')), 5000, 'both doses listed')
+    .catch(async (e) => { throw new Error(`${e.message}; the list reads: ${await text(tablet, '#doses')}`); });
 });
 
 spec('history fills the event list after a reload; the timeline is drawn from the plan', async ({ room, browser }) => {
-  requireV2(room, 'history command, retained plan');
   await room.command({ cmd: 'preload', client: 'c-7', doses: [{ client: 'c-7', amount_mg: 50 }], sent_at: new Date().toISOString() });
   await room.waitState((s) => s.state === 'ready', 15000);
   await room.command({ cmd: 'start', sent_at: new Date().toISOString() });
@@ -82,8 +79,71 @@ spec('history fills the event list after a reload; the timeline is drawn from th
   assert.equal(await tablet.locator('#timeline .tl-now').count(), 1);
 });
 
+/** How many lines of the tablet's event list match `pattern`. */
+const linesLike = (page, pattern) => page.$$eval('#events li', (items, source) =>
+  items.filter((li) => new RegExp(source).test(li.textContent)).length, pattern.source);
+
+spec('the event list survives a reload (the history command) and lists each event once after a reconnect', async ({ room, browser }) => {
+  const tablet = await browser.open('tablet.html', 'tablet-1');
+  await waitStateWords(tablet, 'No session');
+  await tablet.fill('.preload-row .p-client', 'c-7');
+  await tablet.fill('.preload-row .p-amount', '50');
+  await tablet.click('#preload');
+  await waitStateWords(tablet, 'Ready');
+  await tablet.click('#start');
+  await tablet.click('#start-confirm');
+  await waitStateWords(tablet, 'Running');
+  const from = room.mark();
+  await tablet.click('#pause');
+  await room.waitEvent('paused', () => true, 10000, from);
+  await until(async () => (await linesLike(tablet, /^\d\d:\d\d:\d\dPaused/)) === 1, 5000, 'the pause in the event list');
+
+  // A reload: the page starts empty and asks the room for the session's recorded events.
+  await tablet.reload();
+  await waitStateWords(tablet, 'Paused');
+  const listed = async () => ({
+    loaded: await linesLike(tablet, /Loaded c-7: quick, calm/),
+    entered: await linesLike(tablet, /Dose entered for c-7: 50 mg/),
+    started: await linesLike(tablet, /Started; dose at/),
+    paused: await linesLike(tablet, /^\d\d:\d\d:\d\dPaused/),
+  });
+  await until(async () => Object.values(await listed()).every((n) => n >= 1), 10000, 'the recorded events after the reload');
+  assert.deepEqual(await listed(), { loaded: 1, entered: 1, started: 1, paused: 1 });
+  assert.equal(await text(tablet, '#events-note'), '', 'no note of missing events');
+
+  // The broker down and back: the page asks again for what it missed; what it had is not listed twice.
+  const down = room.mark();
+  await room.killBroker();
+  await room.startBroker();
+  // The controller back on the broker (its live `online`, not the copy the broker kept), and the page too.
+  await room.waitFor('stillroom/room-1/status', (m) => m.text === 'online' && !m.retained, 15000, down, 'the controller back');
+  await until(() => tablet.evaluate(() => window.Stillroom.lastLink.connects >= 2), 15000, 'the page to reconnect');
+  await until(async () => (await tablet.isHidden('#banner')), 15000, 'the banner to clear');
+  const resumedFrom = room.mark();
+  await room.command({ cmd: 'resume' });
+  await room.waitEvent('resumed', () => true, 10000, resumedFrom);
+  await until(async () => (await linesLike(tablet, /^\d\d:\d\d:\d\dResumed/)) === 1, 10000, 'the resume in the event list');
+  assert.deepEqual(await listed(), { loaded: 1, entered: 1, started: 1, paused: 1 });
+});
+
+spec('the track that plays: its title from the playlist, else its file name, on the tablet and the panel', async ({ room, browser }) => {
+  const tablet = await browser.open('tablet.html', 'tablet-1');
+  const panel = await browser.open('index.html', 'panel-1');
+  await waitStateWords(panel, 'No session');
+  assert.equal(await text(panel, '#track-now'), '', 'nothing plays without a session');
+  await room.begin('c-7', 50);
+  const state = await room.waitState((s) => s.track && s.track.title === 'Slow Water', 10000);
+  assert.equal(state.phase, 'onset');
+  await until(async () => /^Playing: Slow Water \(\d+:\d\d of 0:25\)$/.test(await text(tablet, '#track')), 5000, 'the title on the tablet');
+  await until(async () => (await text(panel, '#track-now')) === 'Playing: Slow Water', 5000, 'the title on the panel');
+  // The peak (from 20 s) plays a track without a title in the playlist: the room names it by its file.
+  const next = await room.waitState((s) => s.phase === 'peak' && s.track && s.track.title !== 'Slow Water', 30000);
+  assert.equal(next.track.title, 'b', 'b.wav without a title is named by its file');
+  await until(async () => (await text(panel, '#track-now')) === `Playing: ${next.track.title}`, 5000, 'the next title on the panel');
+  assert.match(await text(tablet, '#track'), new RegExp(`^Playing: ${next.track.title} `));
+});
+
 spec('sent_at is in the room\'s clock even when the tablet\'s clock is two minutes behind', async ({ room, browser }) => {
-  requireV2(room, 'sent_at staleness');
   const page = await browser.context.newPage();
   await page.addInitScript(() => {
     const skew = -120000;
@@ -94,6 +154,8 @@ spec('sent_at is in the room\'s clock even when the tablet\'s clock is two minut
   await page.goto(room.url('tablet.html'));
   await browser.signIn(page, 'tablet-1', room.password('tablet-1'));
   await waitStateWords(page, 'No session');
+  // The room's clock is learned from a state that came live (a retained one may be old).
+  await page.waitForFunction(() => window.Stillroom.lastLink.room('room-1').clockOffsetMs() != null, null, { timeout: 8000 });
   const sent = await page.evaluate(async () => {
     const link = window.Stillroom.lastLink;
     const body = [];

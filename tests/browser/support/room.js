@@ -117,8 +117,12 @@ class Room {
       execFileSync('mosquitto_passwd', [...(first ? ['-c'] : []), '-b', passwd, user, password], { stdio: 'ignore' });
       first = false;
     }
-    fs.copyFileSync(path.join(source, 'config/mosquitto/stillroom.acl'), path.join(this.dir, 'acl'));
-    // The watching user reads what every device reads (the ACL's patterns) and nothing more.
+    // The shipped ACL, and a block for the watching user as scripts/add-device-user writes one for an
+    // observer: it reads what every device reads (no clinical/#) and nothing more.
+    const watchBlock = ['', '# watch, the browser tests\' own observer', 'user watch',
+      ...['status', 'state', 'plan', 'events', 'stats'].map((t) => `topic read stillroom/+/${t}`), ''].join('\n');
+    fs.writeFileSync(path.join(this.dir, 'acl'),
+      fs.readFileSync(path.join(source, 'config/mosquitto/stillroom.acl'), 'utf8') + watchBlock);
     fs.mkdirSync(path.join(this.dir, 'data'));
     let tls = '';
     if (this.options.tls) {
@@ -277,13 +281,13 @@ class Room {
     ].join('\n'));
     // Minutes become seconds: onset 0–20 s, peak 20 s–5 min, a blood-pressure reminder at 12 s.
     fs.writeFileSync(path.join(dir, 'protocols/quick.yaml'), [
-      'protocol: { id: quick, name: Compressed IM, route: im, medication: ketamine }',
+      'protocol: { id: quick, name: Compressed IM, route: im, medication: ketamine, dose_mg: [20, 150] }',
       'phases:',
       '  - { name: onset, from: 0, to: 20s, volume_db: -6, lights: dim, light_fade: 2s, crossfade: 2s }',
       '  - { name: peak, from: 20s, to: 5m, volume_db: -6, lights: dim, crossfade: 2s }',
       'reminders:',
       '  - { id: bp, text: Blood pressure, at: 12s, repeat: 10s }',
-      'booster: { rule: extend, window: [5s, 2m], extend_by: 30s, max: 1 }',
+      'booster: { rule: extend, window: [5s, 2m], extend_by: 30s, max: 1, dose_mg: [10, 75] }',
       'monitoring_end: 6m',
       'end_fade: 2s',
       '',
@@ -291,7 +295,7 @@ class Room {
     fs.writeFileSync(path.join(dir, 'playlists/calm.yaml'), [
       'playlist: { id: calm, name: Calm }',
       'phases:',
-      '  onset: [../music/a.wav]',
+      '  onset: [{ file: ../music/a.wav, title: Slow Water }]',
       '  peak: { tracks: [../music/b.wav], alternates: [../music/c.wav] }',
       '',
     ].join('\n'));
@@ -311,7 +315,9 @@ class Room {
     const log = fs.openSync(path.join(this.dir, id, 'daemon.log'), 'a');
     // A synchronised clock unless the test says otherwise, whatever this machine's NTP state is.
     const env = { ...process.env, STILLROOM_INJECT_CLOCK: this.options.clock || 'synced' };
-    const child = spawn(stillroom, ['run', '--config', this.roomFile(id)], { stdio: ['ignore', log, log], env });
+    // The controller refuses root unless told (a container or CI may have no other user).
+    const asRoot = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--allow-root'] : [];
+    const child = spawn(stillroom, ['run', ...asRoot, '--config', this.roomFile(id)], { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
     this.daemons.set(id, child);
     let exited = false;
@@ -353,21 +359,15 @@ class Room {
       this.clients.set(user, c);
     }
     const cmdId = `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-    const stamped = this.speaksV2(id) && !body.sent_at ? { ...body, sent_at: new Date().toISOString() } : body;
+    const stamped = body.sent_at ? body : { ...body, sent_at: new Date().toISOString() };
     await c.publishAsync(`stillroom/${id}/cmd/${user}`, JSON.stringify({ id: cmdId, ...stamped }), { qos: 1 });
     return until(() => c.replies.find((r) => r.id === cmdId), 15000, `the reply to ${JSON.stringify(body)}`);
   }
 
-  /** Whether room `id`'s controller speaks contract v2 (its state carries published_at and epoch). */
-  speaksV2(id = 'room-1') {
-    const state = this.lastState(id);
-    return !!(state && state.published_at && state.epoch);
-  }
-
-  /** Loads `client` with a dose of `mg` (in either contract's words) and waits until the room is ready. */
+  /** Loads `client` with an entered dose of `mg` and waits until the room is ready. */
   async preload(client, mg, id = 'room-1') {
     const from = this.mark();
-    const body = this.speaksV2(id) ? { cmd: 'preload', client, doses: [{ client, amount_mg: mg }] } : { cmd: 'preload', client, dose_mg: mg };
+    const body = { cmd: 'preload', client, doses: [{ client, amount_mg: mg }] };
     const reply = await this.command(body, 'tablet-1', id);
     if (!reply.ok) throw new Error(`preload refused: ${reply.error}`);
     return this.waitState((s) => s.state === 'ready', 15000, from, id);

@@ -16,15 +16,6 @@ const skip = (why) => new Skip(why);
 /** Registers a case: fn({room, browser}) with a room set up (daemon started unless options.daemon === false). */
 function spec(name, fn, options = {}) { cases.push({ name, fn, options }); }
 
-/** For cases that need the v2 controller: skips, naming what is missing, unless STILLROOM_REQUIRE_V2=1. */
-function requireV2(room, feature) {
-  const state = room.lastState();
-  if (state && state.published_at && state.epoch) return;
-  const why = `waits for the v2 controller (${feature}): its state has no published_at/epoch yet`;
-  if (process.env.STILLROOM_REQUIRE_V2 === '1') throw new Error(why);
-  throw skip(why);
-}
-
 function withTimeout(promise, ms, name) {
   let timer;
   return Promise.race([
@@ -86,4 +77,4 @@ async function run() {
   process.exit(failed ? 1 : passed === 0 && skipped > 0 ? 77 : 0);
 }
 
-module.exports = { spec, run, skip, requireV2 };
+module.exports = { spec, run, skip };
