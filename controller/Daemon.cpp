@@ -476,7 +476,7 @@ void Daemon::Impl::tick() {
     clock_synced_shown = synced;
     record(session.fault("clock_unsynced", "",
                          "the room's clock is not synchronised (no time server or RTC has set it): a start needs the "
-                         "time confirmed on a tablet",
+                         "time confirmed on the panel or a tablet",
                          !synced));
   }
   const auto now = monotonic_ms();
