@@ -120,6 +120,53 @@
   const mg = (e) => (e.amount != null ? ` ${e.amount} ${e.unit || 'mg'}${e.lot ? ` (lot ${e.lot})` : ''}` : '');
   const moved = (e) => (e.from || e.to ? `: ${e.from || '—'} → ${e.to || '—'}` : '');
 
+  // The after-care vocabularies (session/Event.hpp, namespace vocabulary): the words a person reads.
+  /** MOAA/S, the Modified Observer's Assessment of Alertness/Sedation, 5 (alert) to 0. */
+  const MOAAS_WORDS = {
+    5: 'responds readily to name in a normal tone',
+    4: 'lethargic response to name',
+    3: 'responds only after name is called loudly or repeatedly',
+    2: 'responds only after mild prodding or shaking',
+    1: 'responds only after a painful trapezius squeeze',
+    0: 'no response',
+  };
+  const DISSOCIATION_WORDS = { absent: 'absent', present: 'present' };
+  const DISSOCIATION_FEATURE_WORDS = { depersonalization: 'depersonalisation', derealization: 'derealisation', amnesia: 'amnesia' };
+  const RESPIRATORY_WORDS = {
+    none: 'no breathing events', snoring: 'snoring', desaturation: 'desaturation', apnoea: 'apnoea',
+    airway_support: 'airway support needed',
+  };
+  const SIGNATURE_MEANINGS = ['authored', 'reviewed', 'reviewed and approved'];
+  const ADDENDUM_SECTION_WORDS = {
+    other: 'other', dose: 'dose', vitals: 'vitals', observation: 'observation', ready_to_leave: 'ready to leave',
+    discharge: 'discharge', reminders: 'reminders',
+  };
+
+  /**
+   * An observation's findings in words ('' when its clinical fields did not come, as on the public
+   * topic); `brief` names the MOAA/S score without the scale's words.
+   */
+  function observationWords(e, brief = false) {
+    const parts = [];
+    if (e.moaa_s != null) parts.push(`sedation MOAA/S ${e.moaa_s}${brief ? '' : ` (${MOAAS_WORDS[e.moaa_s] || 'outside the scale'})`}`);
+    if (e.dissociation) {
+      const details = [...(e.dissociation_features || []).map((f) => DISSOCIATION_FEATURE_WORDS[f] || f),
+        ...(e.cadss != null ? [`CADSS ${e.cadss}`] : [])];
+      parts.push(`dissociation ${DISSOCIATION_WORDS[e.dissociation] || e.dissociation}${details.length ? ` (${details.join(', ')})` : ''}`);
+    }
+    if (e.respiratory) parts.push(`breathing: ${RESPIRATORY_WORDS[e.respiratory] || e.respiratory}`);
+    return parts.join('; ');
+  }
+
+  const by = (e) => (e.by ? `, by ${e.by}` : '');
+  // The time a clinician gave for ready to leave or discharge: the record's copy has it (`when`); a live
+  // event's `at` is when it was entered, so it is named by its dose-clock time alone.
+  const careTime = (e) => {
+    const clock = e.at_dose_ms != null ? doseClock(e.at_dose_ms / 1000) : '';
+    if (e.when) return ` at ${time(e.when)}${clock ? ` (${clock})` : ''}`;
+    return clock ? ` at ${clock}` : '';
+  };
+
   /** One event as a line for the event list. */
   function eventWords(e) {
     const who = e.client ? ` ${e.client}` : '';
@@ -150,6 +197,16 @@
           `${e.spo2 != null ? `, SpO₂ ${e.spo2} %` : ''}` : '';
         return `Vitals${who}${v}`;
       }
+      case 'observation': {
+        const findings = observationWords(e);
+        return `Observation${who}${atDose(e)}: ${findings || '(findings on the clinician topics)'}${by(e)}`;
+      }
+      case 'ready_to_leave': return `Ready to leave:${who || ' the client'}${careTime(e)}${by(e)}`;
+      case 'discharged': return `Discharged:${who || ' the client'}${careTime(e)}${by(e)}`;
+      case 'signed': return `Signed (${e.meaning})${by(e)} at ${time(e.when || e.at)}` +
+        `${e.content_hash ? `; summary ${String(e.content_hash).slice(0, 12)}` : ''}`;
+      case 'addendum': return `Addendum (${ADDENDUM_SECTION_WORDS[e.section] || e.section || 'other'})${who}${by(e)}` +
+        `${e.text ? `: ${e.text}` : ''}`;
       case 'emergency': return 'EMERGENCY: full light, session ended';
       case 'session_ended': return `Session ended (${e.reason})${atDose(e)}`;
       case 'monitoring_ended': return `Monitoring ended${who}`;
@@ -192,6 +249,7 @@
   global.Stillroom = Object.assign(global.Stillroom || {}, {
     replyWords, trackPosition,
     doseClock, duration, sinceDose, phaseLeft, dueReminders, nextReminder, stateWords, faultWords,
-    eventWords, time, fileStem, trackWords, clockDifference,
+    eventWords, time, fileStem, trackWords, clockDifference, observationWords,
+    MOAAS_WORDS, DISSOCIATION_WORDS, DISSOCIATION_FEATURE_WORDS, RESPIRATORY_WORDS, SIGNATURE_MEANINGS, ADDENDUM_SECTION_WORDS,
   });
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -1,7 +1,8 @@
 // The therapist's tablet: the room view (room-view.js) plus loading clients with their doses (the
 // catalogue's suggestion shown, the amount entered by the clinician), group sessions, doses given,
 // volume within the room's cap, skip and alternate, booster, vitals with range checks, clear, the
-// event list and the session timeline (timeline.js). Runs on the page's thread.
+// event list, the session timeline (timeline.js) and the after-care card (aftercare.js). Runs on the
+// page's thread.
 'use strict';
 
 (function (global) {
@@ -19,6 +20,7 @@
   const ANY_DOSE = { min_mg: 0, max_mg: 2000 };
 
   let view = null;
+  let afterCare = null;
   /** The session (and connection) whose history was asked for; the refusal, if the room refused it. */
   let historyAsked = null;
   let historyRefused = '';
@@ -323,6 +325,7 @@
       : st === 'paused' ? 'Paused: no music playing.' : 'No music playing.';
 
     renderDoses(room);
+    afterCare.render(on);
     renderEvents(room);
     renderCatalogue(room);
     S.drawTimeline($('timeline'), room, Date.now());
@@ -363,6 +366,7 @@
   }
 
   view = new S.RoomView({ clinical: true, onRender: render });
+  afterCare = new S.AfterCare(view);
   wire();
   view.boot();
 })(window);

@@ -1,7 +1,7 @@
 // The session as a timeline on the dose clock, drawn as SVG: phases as bands (from the retained plan,
 // or from the phase changes seen), the now-line, reminders (upcoming, due, acknowledged, overdue),
-// pauses, talk, doses, boosters and vitals marks from the events. timelineData() is pure; draw puts
-// it in a container. Runs on the page's thread.
+// pauses, talk, and marks from the events: doses, boosters, vitals, observations, ready to leave and
+// discharge. timelineData() is pure; draw puts it in a container. Runs on the page's thread.
 'use strict';
 
 (function (global) {
@@ -71,6 +71,9 @@
       else if (e.type === 'dose' && !e.booster) marks.push({ kind: 'dose', at, text: `Dose${e.client ? ` ${e.client}` : ''}` });
       else if (e.type === 'vitals') marks.push({ kind: 'vitals', at, text: S.eventWords(e) });
       else if (e.type === 'session_ended') marks.push({ kind: 'end', at, text: `Ended (${e.reason})` });
+      else if (e.type === 'observation') marks.push({ kind: 'observation', at, text: S.eventWords(e) });
+      else if (e.type === 'ready_to_leave') marks.push({ kind: 'ready', at, text: S.eventWords(e) });
+      else if (e.type === 'discharged') marks.push({ kind: 'discharged', at, text: S.eventWords(e) });
     }
 
     const ends = [0, since, ...phases.map((p) => p.end), ...reminders.map((r) => r.at), ...marks.map((m) => m.at)]
@@ -124,7 +127,7 @@
         `<path d="M${cx} 92 l7 12 h-14 z"/>${r.status === 'acknowledged' ? `<text x="${cx}" y="103" text-anchor="middle" class="tl-check">✓</text>` : ''}</g>`);
     }
     for (const m of d.marks) {
-      const letter = { booster: 'B', dose: 'D', vitals: 'V', end: 'E' }[m.kind];
+      const letter = { booster: 'B', dose: 'D', vitals: 'V', end: 'E', observation: 'O', ready: 'R', discharged: 'L' }[m.kind];
       parts.push(`<g class="tl-mark tl-${m.kind}"><title>${esc(`${m.text} at ${S.doseClock(m.at)}`)}</title>` +
         `<circle cx="${x(m.at)}" cy="114" r="7"/><text x="${x(m.at)}" y="118" text-anchor="middle">${letter}</text></g>`);
     }
@@ -134,12 +137,14 @@
     const summary = `Phases: ${d.phases.map((p) => p.name).join(', ') || 'none yet'}. Now ${S.doseClock(d.since)}. ` +
       `Reminders: ${d.reminders.map((r) => `${r.text} ${r.status}`).join('; ') || 'none'}. ` +
       `${d.pauses.length} pause(s), ${d.talk.length} talk, ${d.marks.filter((m) => m.kind === 'booster').length} booster(s), ` +
-      `${d.marks.filter((m) => m.kind === 'vitals').length} vitals.`;
+      `${d.marks.filter((m) => m.kind === 'vitals').length} vitals, ${d.marks.filter((m) => m.kind === 'observation').length} observation(s)` +
+      `${d.marks.some((m) => m.kind === 'ready') ? ', ready to leave' : ''}${d.marks.some((m) => m.kind === 'discharged') ? ', discharged' : ''}.`;
     container.innerHTML =
       `<svg viewBox="0 0 ${W} 128" role="img" aria-labelledby="tl-title tl-desc"><title id="tl-title">Session timeline</title>` +
       `<desc id="tl-desc">${esc(summary)}</desc>${parts.join('')}</svg>` +
       '<div class="legend"><span>▮ phases</span><span>▬ paused</span><span>▬ talk</span>' +
       '<span>▲ reminder: upcoming · due · overdue · ✓ acknowledged</span><span>D dose · B booster · V vitals · E end</span>' +
+      '<span>O observation · R ready to leave · L left (discharged)</span>' +
       '<span>| now</span></div>';
   }
 

@@ -81,7 +81,8 @@ class Room {
    * options: tls (websockets over TLS), rooms (extra room ids on the same broker, e.g. for the
    * clinic view), keepalive (the controller's, default 30 s so a stopped controller shows as stale
    * before the broker gives up on it), clock ('synced' by default, or 'unsynced': the room's clock as
-   * the room sees it).
+   * the room sees it), short (a session that ends by itself at 30 s and whose monitoring ends at 40 s,
+   * for the after-care: ready to leave, discharge, signing).
    */
   constructor(options = {}) {
     this.options = options;
@@ -280,15 +281,17 @@ class Room {
       '',
     ].join('\n'));
     // Minutes become seconds: onset 0–20 s, peak 20 s–5 min, a blood-pressure reminder at 12 s.
+    // The short room's session ends by itself at 30 s and its monitoring at 40 s.
+    const short = !!this.options.short;
     fs.writeFileSync(path.join(dir, 'protocols/quick.yaml'), [
       'protocol: { id: quick, name: Compressed IM, route: im, medication: ketamine, dose_mg: [20, 150] }',
       'phases:',
       '  - { name: onset, from: 0, to: 20s, volume_db: -6, lights: dim, light_fade: 2s, crossfade: 2s }',
-      '  - { name: peak, from: 20s, to: 5m, volume_db: -6, lights: dim, crossfade: 2s }',
+      `  - { name: peak, from: 20s, to: ${short ? '30s' : '5m'}, volume_db: -6, lights: dim, crossfade: 2s }`,
       'reminders:',
       '  - { id: bp, text: Blood pressure, at: 12s, repeat: 10s }',
-      'booster: { rule: extend, window: [5s, 2m], extend_by: 30s, max: 1, dose_mg: [10, 75] }',
-      'monitoring_end: 6m',
+      `booster: { rule: extend, window: [5s, ${short ? '15s' : '2m'}], extend_by: ${short ? '5s' : '30s'}, max: 1, dose_mg: [10, 75] }`,
+      `monitoring_end: ${short ? '40s' : '6m'}`,
       'end_fade: 2s',
       '',
     ].join('\n'));
