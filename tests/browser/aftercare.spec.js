@@ -4,6 +4,7 @@
 // given, and refused a second time, an addendum — each checked in the record and on the screen, in
 // words. The staff id is kept for the browser session only. The card passes axe-core and the contrast
 // checks in both levels and sits above the fold at 1024×768; its screenshot goes to docs/screenshots/.
+// In a group, each client has a line and an entry goes to the client chosen.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -183,5 +184,38 @@ spec('after-care on the tablet: observation, ready to leave, discharge, sign onc
   fs.copyFileSync(shot, path.join(source, 'docs/screenshots/tablet-aftercare.png'));
   assert.deepEqual(browser.foreign, [], 'no request to any origin but the room\'s');
 }, { room: { short: true }, timeout_s: 180 });
+
+spec('a group: each client\'s after-care on its own line; an entry for the client chosen; dissociation details accessible', async ({ room, browser }) => {
+  await room.command({ cmd: 'preload', client: 'c-7', clients: ['c-7', 'c-8'],
+    doses: [{ client: 'c-7', amount_mg: 50 }, { client: 'c-8', amount_mg: 40 }] });
+  await room.waitState((s) => s.state === 'ready' && (s.clients || []).length === 2, 15000);
+  const from = room.mark();
+  assert.equal((await room.command({ cmd: 'start' })).ok, true);
+  const { session } = await room.waitState((s) => s.state === 'running', 10000, from);
+  const tablet = await browser.open('tablet.html', 'tablet-1');
+  await waitStateWords(tablet, 'Running');
+  await waitText(tablet, '#aftercare-clients', /^c-7: no observation yet; .*monitoredc-8: no observation yet; .*monitored$/);
+  assert.ok(await tablet.isVisible('#care-client'), 'a group chooses the client');
+  await tablet.fill('#staff-id', 'rn-4');
+  await tablet.selectOption('#care-client', 'c-8');
+  await tablet.selectOption('#moaa-s', '5');
+  await tablet.selectOption('#dissociation', 'present');
+  await tablet.waitForSelector('#dissociation-details:not([hidden])');
+  await accessible(browser, tablet, 'tablet', 'after-care, dissociation details');
+  await aboveTheFold(tablet, 'after-care of a group with the dissociation details');
+  await tablet.check('input[name=dissociation-feature][value=derealization]');
+  await tablet.click('#observe');
+  const observed = await room.waitEvent('observation', () => true, 10000, from);
+  assert.equal(observed.client, 'c-8');
+  await waitText(tablet, '#aftercare-clients', /^c-7: no observation yet; .*c-8: 1 observation\(s\), last at .*: sedation MOAA\/S 5; dissociation present \(derealisation\) \(by rn-4\)/);
+  await tablet.selectOption('#care-client', 'c-7');
+  await tablet.click('#ready-to-leave');
+  await room.waitEvent('ready_to_leave', () => true, 10000, from);
+  await waitText(tablet, '#aftercare-clients', /^c-7: .*ready to leave \d\d:\d\d:\d\d \(\+0:00:\d\d\), by rn-4; monitoredc-8: .*ready to leave not recorded; monitored$/);
+  const events = room.recordEvents(session);
+  assert.deepEqual(events.filter((e) => e.type === 'observation').map((e) => [e.payload.client, e.payload.moaa_s, e.payload.dissociation_features]),
+    [['c-8', 5, ['derealization']]]);
+  assert.deepEqual(events.filter((e) => e.type === 'ready_to_leave').map((e) => e.payload.client), ['c-7']);
+}, { room: { short: true } });
 
 run();
