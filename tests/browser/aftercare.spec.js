@@ -209,6 +209,13 @@ spec('a group: each client\'s after-care on its own line; an entry for the clien
   assert.equal(observed.client, 'c-8');
   await waitText(tablet, '#aftercare-clients', /^c-7: no observation yet; .*c-8: 1 observation\(s\), last at .*: sedation MOAA\/S 5; dissociation present \(derealisation\) \(by rn-4\)/);
   await tablet.selectOption('#care-client', 'c-7');
+  // A time given is on the room's clock (UTC here): a minute ago is before the dose, and refused so.
+  const minuteAgo = new Date(Date.now() - 60000).toISOString().slice(11, 16);
+  await tablet.fill('#care-time', minuteAgo);
+  await tablet.click('#ready-to-leave');
+  await waitText(tablet, '#aftercare-error', new RegExp(`^The room refused 'ready_to_leave': ready to leave at \\S+T${minuteAgo}:00\\.000Z is before c-7's dose`));
+  assert.equal(await tablet.inputValue('#care-time'), minuteAgo, 'a refused time stays to be corrected');
+  await tablet.fill('#care-time', '');
   await tablet.click('#ready-to-leave');
   await room.waitEvent('ready_to_leave', () => true, 10000, from);
   await waitText(tablet, '#aftercare-clients', /^c-7: .*ready to leave \d\d:\d\d:\d\d \(\+0:00:\d\d\), by rn-4; monitoredc-8: .*ready to leave not recorded; monitored$/);
