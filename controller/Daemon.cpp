@@ -15,6 +15,7 @@
 #include "controller/SystemClock.hpp"
 #include "controller/TrackSurvey.hpp"
 #include "record/Record.hpp"
+#include "record/RecordFileCheck.hpp"
 #include "record/RecordHappened.hpp"
 #include "record/RecordHash.hpp"
 #include "room/LightController.hpp"
@@ -24,6 +25,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 
@@ -75,6 +78,17 @@ void injected_delay(const char* stage) {
 
 std::filesystem::path heartbeat_file(const config::Room& room) { return room.record.path + ".alive"; }
 
+/**
+ * The whole file is checked after the room is online (a million events take about 0.6 s), unless a check
+ * found it damaged before: then at open, so that it is moved aside before anything is appended.
+ */
+record::RecordOptions record_options(const config::Room& room) {
+  record::RecordOptions options{"stillroom-" + room.id};
+  std::error_code ignored;
+  options.check_file_at_open = std::filesystem::exists(record::damage_marker(room.record.path), ignored);
+  return options;
+}
+
 }  // namespace
 
 struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audio::EngineListener {
@@ -122,6 +136,7 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
   void record(session::Outcome outcome);
   void preflight(const session::Command& command, session::PreflightJob job);
   void survey_catalogue();
+  void check_record_file();
 
   void start_audio();
   void restore_session();
@@ -163,6 +178,8 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
   /** The preflight of the pending preload (one at a time: the session refuses a second). */
   std::thread worker;
   std::thread surveyor;
+  /** SQLite's check of the whole record file, after the room is online. */
+  std::thread record_checker;
 };
 
 Daemon::Impl::Impl(Daemon& d, const config::Library& lib, DaemonOptions opts)
@@ -172,7 +189,7 @@ Daemon::Impl::Impl(Daemon& d, const config::Library& lib, DaemonOptions opts)
       log(*options.log),
       device("stillroom-" + lib.room.id),
       epoch(record::random_uuid()),
-      record_store(lib.room.record.path, clock, record::RecordOptions{"stillroom-" + lib.room.id}),
+      record_store(lib.room.record.path, clock, record_options(lib.room)),
       writer(record_store, "stillroom-" + lib.room.id,
              RecordWriter::Hooks{
                  [this](bool active, const std::string& message) {
@@ -334,6 +351,35 @@ void Daemon::Impl::survey_catalogue() {
     inbox.post([this, durations = std::move(survey.durations)] {
       catalogue_durations = durations;
       publisher.publish_catalogue(make_catalogue(library, catalogue_durations, preflights));
+    });
+  });
+}
+
+void Daemon::Impl::check_record_file() {
+  const std::filesystem::path path = library.room.record.path;
+  if (record_options(library.room).check_file_at_open) {
+    // Checked at open (and moved aside if it was damaged): the marker has done its work.
+    std::error_code ignored;
+    if (record_store.open_report().available) std::filesystem::remove(record::damage_marker(path), ignored);
+    return;
+  }
+  if (!record_store.open_report().available) return;
+  record_checker = guarded_thread("record check", [this, path] {
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);  // behind the music and the commands
+    std::optional<std::string> damage;
+    try {
+      damage = record::record_file_damage(path);
+    } catch (const record::RecordError& error) {
+      damage = error.what();
+    }
+    if (!damage) return;
+    std::ofstream(record::damage_marker(path)) << *damage << "\n";
+    inbox.post([this, damage = *damage] {
+      record(session.fault("record", "",
+                           "the record's file is damaged (" + damage +
+                               "); the room records on: restart the controller after this session, which moves the "
+                               "damaged file aside, keeps it, and begins a new record",
+                           true));
     });
   });
 }
@@ -547,6 +593,7 @@ int Daemon::Impl::run() {
   }
   publisher.publish_catalogue(make_catalogue(library, {}, preflights));
   survey_catalogue();
+  check_record_file();
   notify_systemd("READY=1");
 
   while (!stopping) {
@@ -558,6 +605,7 @@ int Daemon::Impl::run() {
   notify_systemd("STOPPING=1");
   if (worker.joinable()) worker.join();
   if (surveyor.joinable()) surveyor.join();
+  if (record_checker.joinable()) record_checker.join();
   inbox.run_for(0ms);
   if (engine) engine->stop();
   state_dirty = true;
