@@ -22,7 +22,6 @@ namespace stillroom::audio {
 class DecodeJob {
  public:
   enum class State {
-    Measuring,  ///< loudness not cached: the meter runs first
     Deferred,   ///< waits for the segment it joins to hand over its resampler
     Decoding,   ///< reading the file into the ring
     Owed,       ///< file done; the last resampled frames come through the joined successor
@@ -76,7 +75,7 @@ class DecodeJob {
   /** After a handoff: the predecessor still owed this many of the resampler's next frames. */
   DecodeJob* owes_to = nullptr;
   std::int64_t owed = 0;
-  /** While measuring a loudness cache miss. */
+  /** While measuring a loudness cache miss (in slices, beside decoding). */
   std::unique_ptr<LoudnessMeter> meter;
 
  private:

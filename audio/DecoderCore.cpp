@@ -1,8 +1,19 @@
 #include "audio/DecoderCore.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace stillroom::audio {
+
+namespace {
+
+/** Seconds measured before a stream whose loudness is not cached starts decoding. */
+constexpr int kEstimateSeconds = 2;
+/** An estimated gain is this much below what the estimate says. */
+constexpr double kEstimateMarginDb = 3.0;
+constexpr double kUnknownLufs = -std::numeric_limits<double>::infinity();
+
+}  // namespace
 
 DecoderCore::DecoderCore(AudioFormat out, LoudnessCache& cache, double target_lufs, double ceiling_dbtp)
     : out_(out), cache_(cache), target_lufs_(target_lufs), ceiling_dbtp_(ceiling_dbtp) {}
@@ -15,6 +26,7 @@ DecodeJob* DecoderCore::find(std::uint64_t segment) noexcept {
 }
 
 void DecoderCore::fail(DecodeJob& job, const std::string& why) {
+  job.stream().loudness_final.store(true, std::memory_order_release);
   job.stream().ready.store(true, std::memory_order_release);
   job.finish(true, why);
   job.try_publish();
@@ -29,23 +41,34 @@ void DecoderCore::add(std::shared_ptr<StreamState> stream) {
     return;
   }
   if (auto loudness = cache_.lookup(job.stream().request.file)) {
-    loudness_known(job, *loudness);
+    publish_loudness(job, *loudness, true);
+    begin_decoding(job);
     return;
   }
-  // A miss at play time (preload measures every track): measure in slices between blocks.
+  // A miss at play time (preload measures every track). The stream decodes at once, so the mix never waits
+  // for the measurement: it starts at an estimate from the file's first seconds, measured here, and the
+  // whole file is measured in slices between blocks (the mixer ramps to the final gain if it differs).
   job.meter = std::make_unique<LoudnessMeter>(out_.channels);
-  if (!job.meter->open(job.stream().request.file, error)) {
-    fail(job, error);
-    return;
+  if (job.meter->open(job.stream().request.file, error)) {
+    (void)job.meter->step(std::int64_t{kEstimateSeconds} * job.source_rate());
+    publish_loudness(job, job.meter->current(), false);
+  } else {
+    job.meter.reset();  // the decoder reports what is wrong with the file when it gets there
+    publish_loudness(job, Loudness{kUnknownLufs, kUnknownLufs}, true);
   }
-  job.state = DecodeJob::State::Measuring;
+  begin_decoding(job);
 }
 
-void DecoderCore::loudness_known(DecodeJob& job, const Loudness& loudness) {
-  job.stream().norm_db.store(normalisation_gain_db(loudness, target_lufs_, ceiling_dbtp_),
-                             std::memory_order_relaxed);
-  job.stream().ready.store(true, std::memory_order_release);
-  begin_decoding(job);
+void DecoderCore::publish_loudness(DecodeJob& job, const Loudness& loudness, bool final) {
+  StreamState& stream = job.stream();
+  double norm = normalisation_gain_db(loudness, target_lufs_, ceiling_dbtp_);
+  // An estimate errs on the quiet side: a ramp up to the final gain never startles.
+  if (!final) norm -= kEstimateMarginDb;
+  stream.norm_db.store(norm, std::memory_order_relaxed);
+  stream.integrated_lufs.store(loudness.integrated_lufs, std::memory_order_relaxed);
+  stream.true_peak_dbtp.store(loudness.true_peak_dbtp, std::memory_order_relaxed);
+  if (final) stream.loudness_final.store(true, std::memory_order_release);
+  stream.ready.store(true, std::memory_order_release);
 }
 
 void DecoderCore::begin_decoding(DecodeJob& job) {
@@ -105,19 +128,16 @@ bool DecoderCore::work() {
     return true;
   }
   for (auto& job : jobs_) {
-    if (job->state != DecodeJob::State::Measuring) continue;
+    if (!job->meter) continue;
     if (job->meter->step(job->source_rate() / 2)) {
       const auto meter = std::move(job->meter);
-      if (!meter->result()) {
-        fail(*job, meter->error());
-      } else {
-        if (meter->error().empty()) {
-          std::string ignored;  // an unwritable cache still plays at the measured gain
-          (void)cache_.store(job->stream().request.file, *meter->result(), ignored);
-        }
-        // A damaged file plays what decodes, at the loudness of that part; its stream reports the failure.
-        loudness_known(*job, *meter->result());
+      // A damaged file plays what decodes, at the loudness of that part; its stream reports the failure.
+      const Loudness loudness = meter->result().value_or(meter->current());
+      if (meter->result() && meter->error().empty()) {
+        std::string ignored;  // an unwritable cache still plays at the measured gain
+        (void)cache_.store(job->stream().request.file, *meter->result(), ignored);
       }
+      publish_loudness(*job, loudness, true);
     }
     return true;
   }

@@ -1,6 +1,6 @@
 // DecoderCore: decodes every open stream ahead of the mixer, one block at a
 // time, the emptiest ring first; measures loudness cache misses in slices
-// between blocks; and carries one resampler across a gapless join when both
+// between blocks (the stream decodes meanwhile, at an estimated gain); and carries one resampler across a gapless join when both
 // files share a rate, so a join at 44.1 kHz is as seamless as the source.
 // Single-threaded: driven by DecoderThread (real time) or InlineDecoder
 // (offline render).
@@ -31,7 +31,7 @@ class DecoderCore {
  private:
   DecodeJob* find(std::uint64_t segment) noexcept;
   void fail(DecodeJob& job, const std::string& why);
-  void loudness_known(DecodeJob& job, const Loudness& loudness);
+  void publish_loudness(DecodeJob& job, const Loudness& loudness, bool final);
   void begin_decoding(DecodeJob& job);
   void own_resampler(DecodeJob& job);
   void decode_block(DecodeJob& job);

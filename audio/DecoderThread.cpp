@@ -1,5 +1,7 @@
 #include "audio/DecoderThread.hpp"
 
+#include "audio/ThreadSetup.hpp"
+
 #include <algorithm>
 
 namespace stillroom::audio {
@@ -54,11 +56,15 @@ void DecoderThread::prepare() {
 }
 
 void DecoderThread::stall_for_test(std::chrono::milliseconds how_long) {
-  stall_ms_.store(how_long.count());
+  {
+    std::lock_guard lock(mutex_);
+    stall_ms_.store(how_long.count());
+  }
   wake_.notify_one();
 }
 
 void DecoderThread::run() {
+  name_this_thread("sr-decoder");
   std::unique_lock lock(mutex_);
   for (;;) {
     while (!commands_.empty()) {
@@ -85,8 +91,15 @@ void DecoderThread::run() {
     for (int i = 0; i < 16 && (busy = core_.work()); ++i) {
     }
     lock.lock();
-    // Idle: the player wakes it when a ring has drained a quarter, a command when one comes.
-    if (!busy && commands_.empty() && !quit_) wake_.wait_for(lock, std::chrono::seconds(1));
+    // Idle: the player wakes it when a ring has drained a quarter, a command when one comes; with no stream
+    // at all nothing can come but a command.
+    if (!busy && commands_.empty() && !quit_) {
+      if (core_.jobs() == 0) {
+        wake_.wait(lock, [this] { return !commands_.empty() || quit_ || stall_ms_.load() > 0; });
+      } else {
+        wake_.wait_for(lock, std::chrono::seconds(1));
+      }
+    }
   }
 }
 

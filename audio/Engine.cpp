@@ -3,18 +3,25 @@
 // Threads:
 // - the caller's (controller) thread: follow(), dose_now(), stats() only post
 //   commands or read atomics; they never wait for audio.
-// - player thread (run): owns the Mixer. It applies commands (a new plan, the
-//   dose clock re-anchored, stop), tops the output ring up in 1024-frame
-//   blocks, turns sink counters into events, and sleeps until a command comes,
-//   the sink says it took a period (null and file sinks), or half the output
-//   latency has passed (PortAudio, whose callback may not signal). It does no
-//   file I/O: decoded audio arrives in per-stream lock-free rings.
+// - player thread (run, "sr-player", SCHED_FIFO where the system allows it):
+//   owns the Mixer. It applies commands (a new plan, the dose clock
+//   re-anchored, stop), tops the output ring up in 1024-frame blocks, turns
+//   sink counters into events, and sleeps until a command comes, the sink says
+//   it took a period (null and file sinks), or half the output latency has
+//   passed (PortAudio, whose callback may not signal). It does no file I/O:
+//   decoded audio arrives in per-stream lock-free rings.
 // - decoder thread (DecoderThread): opens, decodes, resamples and maps every
 //   stream decode_ahead ahead of the mix, measures loudness cache misses.
 // - sink: PortAudio's real-time callback copies from the output ring and
 //   nothing else (no locks, allocation, logging or system calls; an underrun
 //   plays zeros and bumps an atomic counter). The sink's monitor thread (or,
 //   for null/file outputs, its pacing thread) handles everything else.
+//
+// Idle: when nothing has sounded for what the ring and the device hold and
+// the plan has nothing to play for a while (no plan, a pause, the end of a
+// session, a silent phase), the sink pauses (the device is closed) and every
+// engine thread sleeps until a command comes or the next segment is due; the
+// mix position then moves on with the clock, as if silence had played.
 //
 // Time: mixer frames are ring frames. The dose time heard now is
 // dose(frames_played - device delay); follow() anchors that to the
@@ -25,8 +32,10 @@
 #include "audio/DecoderThread.hpp"
 #include "audio/FrameRing.hpp"
 #include "audio/Mixer.hpp"
+#include "audio/ThreadSetup.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace stillroom::audio {
@@ -39,6 +48,15 @@ using steady = std::chrono::steady_clock;
 constexpr std::size_t kBlock = 1024;
 constexpr Millis kResyncThreshold{100};
 constexpr auto kResyncEvery = std::chrono::seconds(1);
+/** Below PortAudio's and JACK's own real-time threads, above everything that is not real time. */
+constexpr int kPlayerPriority = 20;
+/** A quiet stretch shorter than this (beyond the wake margin) is not worth closing the device for. */
+constexpr Millis kIdleAtLeast{2000};
+/** The device needs this long to open and start before the first frame is due. */
+constexpr Millis kDeviceStart{250};
+/** A waking engine waits at most this long (in these steps) for the first audio of what is due. */
+constexpr auto kDueWaitStep = std::chrono::milliseconds(5);
+constexpr int kDueWaitSteps = 100;
 
 std::size_t stream_ring_frames(const config::AudioSettings& settings) {
   const auto ahead = std::max(settings.decode_ahead, Millis{2000}) + Millis{500};
@@ -60,15 +78,26 @@ void Engine::start() {
   if (started_) return;
   std::string error;
   if (!sink_->open(format_, settings_.latency, error)) throw std::runtime_error("audio output: " + error);
+  fallback_rate_ = settings_.sample_rate;
+  // The engine starts idle: the sink drains (and the device opens) once there is something to play.
+  idle_heard_.store(0);
+  idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count());
+  idle_.store(true, std::memory_order_release);
+  build_pipeline();
+  started_ = true;
+  player_ = std::thread([this] { run(); });
+}
+
+void Engine::build_pipeline() {
   // The ring holds the latency, plus a period for a sink that takes whole periods with no buffer of its own.
   const auto latency = static_cast<std::size_t>(std::max<std::int64_t>(ms_to_frames(settings_.latency, format_.rate), 2 * kBlock));
   ring_ = std::make_unique<FrameRing>(format_.channels, latency + sink_->period_frames());
   decoder_ = std::make_unique<DecoderThread>(format_, stream_ring_frames(settings_), cache_,
                                              settings_.loudness_target_lufs, settings_.true_peak_ceiling_dbtp);
   mixer_ = std::make_unique<Mixer>(settings_, *decoder_, listener_, true);
-  // Prime the ring with the mixer's (silent) output so the callback never starts on an empty ring.
-  std::vector<float> block(kBlock * static_cast<std::size_t>(format_.channels));
-  while (ring_->writable() > 0) ring_->write(block.data(), mixer_->mix(block.data(), std::min(kBlock, ring_->writable())));
+  wake_margin_ = ms_to_frames(settings_.latency + kDeviceStart, format_.rate);
+  frames_at_pause_ = 0;
+  last_sound_frame_ = 0;
   sink_->start(*ring_, counters_, [this] {
     {
       std::lock_guard lock(mutex_);
@@ -76,8 +105,38 @@ void Engine::start() {
     }
     wake_.notify_one();
   });
-  started_ = true;
-  player_ = std::thread([this] { run(); });
+}
+
+void Engine::follow_music_rate() {
+  if (!settings_.sample_rate_auto || !plan_) return;
+  const Millis heard = frames_to_ms(heard_frame() + origin_.load(), format_.rate);
+  const int rate = music_rate(*plan_, heard, std::chrono::hours(1), fallback_rate_,
+                              [this](const std::string& file) { return source_rates_.of(file); });
+  if (rate == format_.rate || !sink_->supports_rate(rate)) return;
+  // Idle, nothing sounds: the pipeline is rebuilt at the new rate, the dose clock carried over.
+  const auto now = steady::now();
+  const double dose_us = static_cast<double>(heard_frame() + origin_.load()) * 1e6 / format_.rate;
+  sink_->stop();
+  mixer_.reset();
+  decoder_.reset();
+  std::string error;
+  AudioFormat format{rate, format_.channels};
+  if (!sink_->open(format, settings_.latency, error)) {
+    format = format_;  // keep the rate that worked
+    (void)sink_->open(format, settings_.latency, error);
+  }
+  {
+    std::lock_guard lock(clock_mutex_);
+    format_ = format;
+    settings_.sample_rate = format.rate;
+    counters_.frames_played.store(0, std::memory_order_relaxed);
+    idle_heard_.store(0, std::memory_order_relaxed);
+    idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+                         std::memory_order_relaxed);
+    origin_.store(static_cast<std::int64_t>(std::llround(dose_us * format.rate / 1e6)));
+  }
+  build_pipeline();
+  mixer_->follow(*plan_, origin_.load());
 }
 
 void Engine::stop() {
@@ -109,6 +168,10 @@ void Engine::follow(plan::Plan plan, Millis dose_now) {
 }
 
 std::int64_t Engine::heard_frame() const {
+  if (idle_.load(std::memory_order_acquire)) {
+    const auto since = steady::time_point(std::chrono::nanoseconds(idle_since_ns_.load(std::memory_order_relaxed)));
+    return idle_heard_.load(std::memory_order_relaxed) + to_frames(steady::now() - since);
+  }
   return static_cast<std::int64_t>(counters_.frames_played.load(std::memory_order_relaxed)) - sink_->delay_frames();
 }
 
@@ -116,8 +179,13 @@ std::int64_t Engine::to_frames(steady::duration d) const {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count() * format_.rate / 1'000'000;
 }
 
+steady::duration Engine::to_duration(std::int64_t frames) const {
+  return std::chrono::microseconds(frames * 1'000'000 / format_.rate);
+}
+
 Millis Engine::dose_now() const {
   if (!anchored_.load(std::memory_order_acquire)) return Millis{0};
+  std::lock_guard lock(clock_mutex_);
   return frames_to_ms(heard_frame() + origin_.load(std::memory_order_relaxed), format_.rate);
 }
 
@@ -128,6 +196,9 @@ EngineStats Engine::stats() const {
   s.device_underflows = counters_.device_underflows.load();
   s.device_losses = counters_.device_losses.load();
   s.resyncs = resyncs_.load();
+  s.idle = idle_.load();
+  std::lock_guard lock(clock_mutex_);
+  s.sample_rate = format_.rate;
   return s;
 }
 
@@ -204,7 +275,61 @@ void Engine::report() {
   }
 }
 
+bool Engine::should_idle() const {
+  const std::int64_t quiet = mixer_->quiet_for();
+  return quiet > wake_margin_ + ms_to_frames(kIdleAtLeast, format_.rate) && heard_frame() >= last_sound_frame_;
+}
+
+void Engine::go_idle() {
+  sink_->pause();
+  const auto now = steady::now();
+  idle_heard_.store(heard_frame(), std::memory_order_relaxed);
+  idle_since_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+                       std::memory_order_relaxed);
+  idle_.store(true, std::memory_order_release);
+  frames_at_pause_ = counters_.frames_played.load(std::memory_order_relaxed);
+  // Silence mixed ahead: it will never be heard (the paused sink no longer reads the ring).
+  ring_->discard(ring_->readable());
+  report();  // what the sink counted up to its pause (a device back, an underrun)
+}
+
+void Engine::catch_up(std::int64_t ahead) {
+  const std::int64_t target = heard_frame() + ahead;
+  if (target > mixer_->position()) mixer_->skip(target - mixer_->position());
+}
+
+void Engine::wake_up(std::vector<float>& block) {
+  // The first audio of what is due must be decoded before the ring is primed, or a track due now would
+  // start behind a whole ring of silence. Nothing sounds yet: waiting a moment here costs nothing.
+  const std::int64_t ring = static_cast<std::int64_t>(ring_->capacity());
+  for (int i = 0; i < kDueWaitSteps && !mixer_->due_streams_ready(ring); ++i) {
+    std::this_thread::sleep_for(kDueWaitStep);
+    catch_up();
+  }
+  // The next frame mixed is heard once the device has taken what is ahead of it.
+  catch_up(sink_->delay_frames());
+  counters_.frames_played.store(static_cast<std::uint64_t>(std::max<std::int64_t>(0, mixer_->position())),
+                                std::memory_order_relaxed);
+  fill(block);
+  const std::uint64_t played = counters_.frames_played.load(std::memory_order_relaxed);
+  idle_.store(false, std::memory_order_release);
+  sink_->resume(played > frames_at_pause_ ? played - frames_at_pause_ : 0);
+  next_resync_ = steady::now() + kResyncEvery;
+}
+
+void Engine::fill(std::vector<float>& block) {
+  while (ring_->writable() > 0) {
+    const bool sounding = mixer_->voice_count() > 0;
+    const std::size_t n = mixer_->mix(block.data(), std::min(kBlock, ring_->writable()));
+    if (n == 0) break;  // a stream is late: the ring drains, and the callback reports an underrun if it runs dry
+    ring_->write(block.data(), n);
+    if (sounding || mixer_->voice_count() > 0) last_sound_frame_ = mixer_->position();
+  }
+}
+
 void Engine::run() {
+  name_this_thread("sr-player");
+  (void)try_realtime(kPlayerPriority);  // silently normal where the system does not allow it
   std::vector<float> block(kBlock * static_cast<std::size_t>(format_.channels));
   // Woken by the sink after each period when it can; otherwise poll at half the latency, which keeps
   // the ring at least half full whatever sizes the device pulls.
@@ -221,29 +346,47 @@ void Engine::run() {
         commands_.pop_front();
         lock.unlock();
         if (command.kind == Command::Kind::Stop) {
+          if (idle_.load()) return;  // nothing is heard: nothing to fade
           if (!stop_at) {
             mixer_->fade_all(settings_.ramps.volume);
             stop_at = mixer_->position() + ms_to_frames(settings_.ramps.volume, format_.rate);
             stop_deadline = steady::now() + 2 * (settings_.ramps.volume + settings_.latency) + std::chrono::seconds(2);
           }
         } else if (!stop_at) {
+          if (idle_.load()) catch_up();
           apply(command);
         }
         lock.lock();
       }
     }
+    if (idle_.load()) {
+      catch_up();
+      const std::int64_t quiet = mixer_->quiet_for();
+      if (quiet > wake_margin_) {
+        // Sleep until a command comes or it is time to open the device for the next segment.
+        std::unique_lock lock(mutex_);
+        if (quiet == kNever) {
+          wake_.wait(lock, [this] { return !commands_.empty(); });
+        } else {
+          wake_.wait_for(lock, to_duration(quiet - wake_margin_), [this] { return !commands_.empty(); });
+        }
+        continue;
+      }
+      follow_music_rate();
+      wake_up(block);
+    }
     if (!stop_at) resync();
     report();
-    while (ring_->writable() > 0) {
-      const std::size_t n = mixer_->mix(block.data(), std::min(kBlock, ring_->writable()));
-      if (n == 0) break;  // a stream is late: the ring drains, and the callback reports an underrun if it runs dry
-      ring_->write(block.data(), n);
-    }
+    fill(block);
     // Stopping: once the fade is in the ring and the ring has played out.
     if (stop_at && ((mixer_->position() >= *stop_at &&
                      static_cast<std::int64_t>(counters_.frames_played.load()) >= *stop_at) ||
                     steady::now() >= stop_deadline)) {
       return;
+    }
+    if (!stop_at && should_idle()) {
+      go_idle();
+      continue;
     }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, nap, [this] { return !commands_.empty() || sink_pulled_; });

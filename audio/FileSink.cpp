@@ -1,5 +1,8 @@
 #include "audio/FileSink.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace stillroom::audio {
 
 FileSink::~FileSink() { FileSink::stop(); }
@@ -20,6 +23,16 @@ void FileSink::consume(const float* frames, std::size_t count) {
     std::lock_guard lock(error_mutex_);
     error_ = error;
     writer_.close();  // a full disk stops the recording, not the session
+  }
+}
+
+void FileSink::passed(std::uint64_t frames) {
+  const std::vector<float> zeros(static_cast<std::size_t>(format().rate * format().channels), 0.0f);
+  const auto second = static_cast<std::uint64_t>(format().rate);
+  while (frames > 0) {
+    const auto n = static_cast<std::size_t>(std::min(frames, second));
+    consume(zeros.data(), n);
+    frames -= n;
   }
 }
 

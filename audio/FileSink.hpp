@@ -21,6 +21,8 @@ class FileSink final : public PacedSink {
 
  protected:
   void consume(const float* frames, std::size_t count) override;
+  /** The idle engine's silence, written so the recording keeps real time. */
+  void passed(std::uint64_t frames) override;
 
  private:
   std::string path_;

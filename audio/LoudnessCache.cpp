@@ -36,8 +36,8 @@ std::string format_double(double v) {
 
 }  // namespace
 
-LoudnessCache::LoudnessCache(std::string directory, int out_channels)
-    : directory_(std::move(directory)), out_channels_(out_channels) {}
+LoudnessCache::LoudnessCache(std::string directory, int out_channels, Access access)
+    : directory_(std::move(directory)), out_channels_(out_channels), access_(access) {}
 
 std::optional<FileIdentity> LoudnessCache::identify(const std::string& path) {
   std::error_code ec;
@@ -81,6 +81,7 @@ std::optional<LoudnessCache::Entry> LoudnessCache::read_entry(const std::string&
       else if (key == "channels") channels = std::stoi(value);
       else if (key == "integrated_lufs") e.loudness.integrated_lufs = std::strtod(value.c_str(), nullptr), has_lufs = true;
       else if (key == "true_peak_dbtp") e.loudness.true_peak_dbtp = std::strtod(value.c_str(), nullptr), has_peak = true;
+      else if (key == "verified") e.verified = value == "1";
     } catch (const std::exception&) {
       return std::nullopt;  // a damaged entry is measured again
     }
@@ -90,7 +91,7 @@ std::optional<LoudnessCache::Entry> LoudnessCache::read_entry(const std::string&
 }
 
 bool LoudnessCache::write_entry(const Entry& entry, std::string& error) const {
-  if (directory_.empty()) return true;
+  if (!writes()) return true;
   std::error_code ec;
   std::filesystem::create_directories(directory_, ec);
   if (ec) {
@@ -107,7 +108,8 @@ bool LoudnessCache::write_entry(const Entry& entry, std::string& error) const {
        << "mtime_ns " << entry.identity.mtime_ns << '\n'
        << "channels " << out_channels_ << '\n'
        << "integrated_lufs " << format_double(entry.loudness.integrated_lufs) << '\n'
-       << "true_peak_dbtp " << format_double(entry.loudness.true_peak_dbtp) << '\n';
+       << "true_peak_dbtp " << format_double(entry.loudness.true_peak_dbtp) << '\n'
+       << "verified " << (entry.verified ? 1 : 0) << '\n';
   const std::string data = text.str();
   FILE* f = std::fopen(temp_path.c_str(), "wb");
   if (f == nullptr) {
@@ -126,15 +128,20 @@ bool LoudnessCache::write_entry(const Entry& entry, std::string& error) const {
 }
 
 std::optional<Loudness> LoudnessCache::lookup(const std::string& path) {
+  if (auto cached = find(path)) return cached->loudness;
+  return std::nullopt;
+}
+
+std::optional<CachedLoudness> LoudnessCache::find(const std::string& path) {
   const auto id = identify(path);
   if (!id) return std::nullopt;
   std::lock_guard lock(mutex_);
   if (auto it = memory_.find(id->path); it != memory_.end() && it->second.identity == *id) {
-    return it->second.loudness;
+    return CachedLoudness{it->second.loudness, it->second.verified};
   }
   if (auto entry = read_entry(id->path); entry && entry->identity == *id) {
     memory_[id->path] = *entry;
-    return entry->loudness;
+    return CachedLoudness{entry->loudness, entry->verified};
   }
   return std::nullopt;
 }
@@ -157,13 +164,13 @@ std::optional<Loudness> LoudnessCache::measure(const std::string& path, std::str
   return measured;
 }
 
-bool LoudnessCache::store(const std::string& path, const Loudness& loudness, std::string& error) {
+bool LoudnessCache::store(const std::string& path, const Loudness& loudness, std::string& error, bool verified) {
   const auto id = identify(path);
   if (!id) {
     error = "loudness cache: cannot stat " + path;
     return false;
   }
-  Entry entry{*id, loudness};
+  Entry entry{*id, loudness, verified};
   std::lock_guard lock(mutex_);
   memory_[id->path] = entry;
   return write_entry(entry, error);

@@ -27,6 +27,14 @@ class LoudnessMeter {
 
   /** Opens `path`; false with `error` set when it cannot be read. */
   bool open(const std::string& path, std::string& error);
+  /** Starts measuring audio fed with add() (no file of its own): `rate` and `in_channels` of the source. */
+  bool begin(int rate, int in_channels);
+  /** Maps `count` source frames (in_channels interleaved) as the player does and measures them. */
+  void add(const float* frames, std::int64_t count);
+  /** The loudness of everything measured so far (-inf when nothing, or only silence, was). */
+  [[nodiscard]] Loudness current() const;
+  /** Source frames measured so far. */
+  [[nodiscard]] std::int64_t measured() const noexcept { return measured_; }
   /**
    * Measures up to `max_frames` more source frames. Returns true when the
    * whole file has been measured (then result() is set) or on error (then

@@ -23,7 +23,7 @@ Mixer::Mixer(const config::AudioSettings& settings, StreamProvider& streams, Eng
       real_time_(real_time),
       max_step_(1.0 / static_cast<double>(std::max<std::int64_t>(1, ms_to_frames(kMinRampMs, settings.sample_rate)))),
       lookahead_(ms_to_frames(std::max(settings.decode_ahead, Millis{2000}) + Millis{1000}, settings.sample_rate)),
-      late_tolerance_(ms_to_frames(settings.latency + Millis{250}, settings.sample_rate)),
+      late_tolerance_(ms_to_frames(settings.latency + Millis{1000}, settings.sample_rate)),
       scratch_(kMaxBlock * static_cast<std::size_t>(std::max(1, settings.channels))) {}
 
 Mixer::~Mixer() {
@@ -74,6 +74,11 @@ void Mixer::follow(plan::Plan plan, std::int64_t origin) {
   for (const auto& seg : plan_.segments) by_id.emplace(seg.id, &seg);
 
   std::vector<std::unique_ptr<Voice>> kept;
+  // Voices move from voices_ to kept as they are looked at: a predecessor may be in either.
+  const auto still_there = [&](std::uint64_t segment) {
+    const auto is = [&](const std::unique_ptr<Voice>& v) { return v && v->seg.id == segment; };
+    return std::any_of(kept.begin(), kept.end(), is) || std::any_of(voices_.begin(), voices_.end(), is);
+  };
   for (auto& owned : voices_) {
     Voice& voice = *owned;
     const auto it = by_id.find(voice.seg.id);
@@ -81,7 +86,7 @@ void Mixer::follow(plan::Plan plan, std::int64_t origin) {
     if (voice.state == Voice::State::Pending) {
       // Not sounding yet: anything that changes its stream or its place is simply recreated by activate().
       bool keep = seg != nullptr && !stream_changed(voice.seg, *seg);
-      if (keep && voice.pred != 0 && find(voice.pred) == nullptr && !ended_at_.contains(voice.pred)) keep = false;
+      if (keep && voice.pred != 0 && !still_there(voice.pred) && !ended_at_.contains(voice.pred)) keep = false;
       if (keep && voice.pred == 0 && frame_of(seg->start) < position_) keep = false;
       if (!keep) {
         if (voice.stream) streams_.close(voice.stream);
@@ -114,9 +119,9 @@ void Mixer::update_playing(Voice& voice, const plan::Segment& seg) {
                           FadeDirection::In};
   }
   if (seg.gain_db != voice.seg.gain_db) {
-    const double norm = voice.stream ? voice.stream->norm_db.load(std::memory_order_relaxed) : 0.0;
-    voice.track_db = Ramp{position_, volume, voice.track_db.value(position_), norm + seg.gain_db,
-                          plan::FadeShape::Smooth, FadeDirection::In};
+    voice.track_db = Ramp{position_, volume, voice.track_db.value(position_),
+                          voice.track_db.to - voice.seg.gain_db + seg.gain_db, plan::FadeShape::Smooth,
+                          FadeDirection::In};
   }
   voice.seg = seg;
   plan_fade_out(voice);
@@ -230,8 +235,11 @@ void Mixer::plan_fade_out(Voice& voice) {
       }
     }
     const std::int64_t length = std::max(frames(fade.length), min_ramp);
-    // A fade learned after its time starts now with its whole length: never a step.
-    const std::int64_t at = std::max(frame_of(fade.at), position_);
+    // A sounding voice that learns of a fade after its time starts it now with its whole length: never a
+    // step. A voice that has not sounded yet takes the fade where the plan has it (music that begins during
+    // the session's final fade begins at the fade's level).
+    const std::int64_t at =
+        voice.state == Voice::State::Playing ? std::max(frame_of(fade.at), position_) : frame_of(fade.at);
     ramps.push_back(Ramp{at, length, 1.0, 0.0, fade.shape, FadeDirection::Out});
     keys.push_back(key);
   }
@@ -295,6 +303,41 @@ bool Mixer::finished() const noexcept {
   return std::all_of(plan_.segments.begin(), plan_.segments.end(), [&](const plan::Segment& seg) {
     return done_.contains(seg.id) || frame_of(seg.end) <= position_;
   });
+}
+
+std::int64_t Mixer::quiet_for() const noexcept {
+  if (!voices_.empty()) return 0;
+  if (!has_plan_ || stopping_) return kNever;
+  std::int64_t next = kNever;
+  for (std::size_t i = first_open_; i < plan_.segments.size(); ++i) {
+    const plan::Segment& seg = plan_.segments[i];
+    if (done_.contains(seg.id)) continue;
+    std::int64_t start = frame_of(seg.start);
+    if (const auto ended = ended_at_.find(seg.joins); seg.joins != 0 && ended != ended_at_.end()) {
+      start = ended->second.frame;
+    }
+    if (frame_of(seg.end) <= position_ && start < position_) continue;  // over before it could play
+    next = std::min(next, start - lookahead_);
+    if (frame_of(seg.start) - lookahead_ > position_) break;  // by start: the rest come later
+  }
+  return next == kNever ? kNever : std::max<std::int64_t>(0, next - position_);
+}
+
+bool Mixer::due_streams_ready(std::int64_t frames) {
+  activate();
+  streams_.prepare();
+  resolve_starts();
+  for (const auto& voice : voices_) {
+    if (voice->state != Voice::State::Pending || !voice->stream || !voice->start_known) continue;
+    if (voice->start >= position_ + frames) continue;
+    const StreamState& stream = *voice->stream;
+    if (!stream.is_ready() || (stream.ring.readable() == 0 && !stream.is_finished())) return false;
+  }
+  return true;
+}
+
+void Mixer::skip(std::int64_t frames) noexcept {
+  if (frames > 0 && voices_.empty()) position_ += frames;
 }
 
 // ---------------------------------------------------------------------------
@@ -386,24 +429,40 @@ std::size_t Mixer::ready_frames(std::size_t want) {
 
 void Mixer::start_voice(Voice& voice) {
   voice.state = Voice::State::Playing;
-  const double norm = voice.stream ? voice.stream->norm_db.load(std::memory_order_relaxed) : 0.0;
-  const double track = norm + voice.seg.gain_db;
+  const StreamLoudness loudness = stream_loudness(voice);
+  const double track = loudness.norm_db + voice.seg.gain_db;
+  voice.loudness_estimated = voice.stream && !loudness.final;
+  voice.track_db = Ramp::hold(track);
   const auto pred = voice.pred != 0 ? ended_at_.find(voice.pred) : ended_at_.end();
   if (pred != ended_at_.end()) {
-    // A gapless join: level differences between the tracks become a short ramp, never a step.
+    // A gapless join. The track's own gain applies from its first sample: its normalisation belongs to
+    // its samples. What normalisation leaves of a difference in loudness (a track the true-peak ceiling
+    // kept quiet, different entry gains) becomes a ramp from the loudness the room heard before, which
+    // never goes above the louder of the two, nor lifts the new track over the ceiling.
     const std::int64_t volume = frames(settings_.ramps.volume);
     const EndState& before = pred->second;
-    voice.track_db = Ramp{voice.start, volume, before.track_db, track, plan::FadeShape::Smooth, FadeDirection::In};
+    const double heard = loudness.integrated_lufs + track;
+    if (std::isfinite(before.loudness_lufs) && std::isfinite(heard)) {
+      const double headroom = std::isfinite(loudness.true_peak_dbtp)
+                                  ? std::max(0.0, settings_.true_peak_ceiling_dbtp - (loudness.true_peak_dbtp + track))
+                                  : 0.0;
+      const double offset = std::min(before.loudness_lufs - heard, headroom);
+      if (std::abs(offset) > 0.01) {
+        voice.track_db = Ramp{voice.start, volume, track + offset, track, plan::FadeShape::Smooth, FadeDirection::In};
+      }
+    }
     voice.level_db = Ramp{voice.start, volume, before.level_db, voice.seg.level_db, plan::FadeShape::Smooth,
                           FadeDirection::In};
-    voice.applied = before.applied;
     if (before.faded && voice.fade_in_frames == 0) {
       // The track before it failed and faded out: come back in rather than at full level.
       voice.fade_in = Ramp{voice.start, frames(settings_.ramps.manual_crossfade), 0.0, 1.0,
                            plan::FadeShape::EqualPower, FadeDirection::In};
     }
+    // The per-sample slew limit carries on from where the previous track's stood relative to its target
+    // (the same place in the same ramp), not from its gain: that gain belonged to the other track's samples.
+    const double carried = before.target > 0.0 ? std::clamp(before.applied / before.target, 0.0, 1.0) : 0.0;
+    voice.applied = carried * target_gain(voice, voice.start);
   } else {
-    voice.track_db = Ramp::hold(track);
     voice.level_db = Ramp::hold(voice.seg.level_db);
     voice.applied = 0.0;
   }
@@ -411,6 +470,32 @@ void Mixer::start_voice(Voice& voice) {
                        voice.stream->total.load(std::memory_order_relaxed) == 0;
   if (!nothing) emit(EngineEvent::Kind::TrackStarted, voice, voice.start, voice.seg.silence ? "silence" : "");
   limit_to_audio(voice);
+}
+
+Mixer::StreamLoudness Mixer::stream_loudness(const Voice& voice) const noexcept {
+  StreamLoudness l;
+  if (!voice.stream) return l;
+  const StreamState& stream = *voice.stream;
+  l.final = stream.has_final_loudness();
+  l.norm_db = stream.norm_db.load(std::memory_order_relaxed);
+  l.integrated_lufs = stream.integrated_lufs.load(std::memory_order_relaxed);
+  l.true_peak_dbtp = stream.true_peak_dbtp.load(std::memory_order_relaxed);
+  return l;
+}
+
+void Mixer::follow_measurements() {
+  for (auto& owned : voices_) {
+    Voice& voice = *owned;
+    if (!voice.loudness_estimated || voice.state != Voice::State::Playing || !voice.stream->has_final_loudness()) {
+      continue;
+    }
+    // Its loudness was a cache miss, played from an estimate; now that the whole file is measured, move to
+    // the measured gain slowly (the estimate erred on the quiet side).
+    voice.loudness_estimated = false;
+    const double norm = voice.stream->norm_db.load(std::memory_order_relaxed);
+    voice.track_db = Ramp{position_, frames(settings_.ramps.recover), voice.track_db.value(position_),
+                          norm + voice.seg.gain_db, plan::FadeShape::Smooth, FadeDirection::In};
+  }
 }
 
 double Mixer::target_gain(const Voice& voice, std::int64_t f) const noexcept {
@@ -464,9 +549,11 @@ bool Mixer::mix_voice(Voice& voice, float* out, std::int64_t first, std::int64_t
 void Mixer::end_voice(Voice& voice, std::int64_t at) {
   EndState state;
   state.frame = at;
-  state.track_db = voice.track_db.value(at);
   state.level_db = voice.level_db.value(at);
   state.applied = voice.applied;
+  state.target = target_gain(voice, at - 1);
+  const double integrated = stream_loudness(voice).integrated_lufs;
+  state.loudness_lufs = integrated + voice.track_db.value(at);
   state.faded = voice.failed && voice.fade_out_value(at - 1) < 0.5;
   ended_at_[voice.seg.id] = state;
   const bool nothing = voice.stream && voice.stream->failed.load(std::memory_order_relaxed) &&
@@ -482,6 +569,7 @@ std::size_t Mixer::mix(float* out, std::size_t want) {
   activate();
   streams_.prepare();
   check_streams();
+  follow_measurements();
   resolve_starts();
   const std::size_t n = ready_frames(want);
   if (n == 0) return 0;

@@ -16,6 +16,7 @@
 #include "playlists/Plan.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -67,6 +68,21 @@ class Mixer {
   [[nodiscard]] std::size_t voice_count() const noexcept { return voices_.size(); }
   /** Whether nothing sounds and the plan has nothing more to play. */
   [[nodiscard]] bool finished() const noexcept;
+  /**
+   * Mixer frames from the mix position until mix() has anything to do but
+   * silence: 0 while a voice waits or sounds, kNever when the plan has nothing
+   * more (or there is none). Opening a file decode_ahead early counts as work.
+   */
+  [[nodiscard]] std::int64_t quiet_for() const noexcept;
+  /** Moves the mix position on by `frames` of silence; only while quiet_for() covers them (an idle engine). */
+  void skip(std::int64_t frames) noexcept;
+  /**
+   * Opens the streams of what is due now (as mix() would) and says whether
+   * every voice starting within `frames` of the mix position has audio to
+   * start with. A waking engine waits for that before it primes its output,
+   * so that music due at once does not slide behind a ring of silence.
+   */
+  [[nodiscard]] bool due_streams_ready(std::int64_t frames);
   /** Master level at the mix position, dB (for diagnostics). */
   [[nodiscard]] double master_db() const noexcept { return master_.value_db(position_); }
 
@@ -84,7 +100,17 @@ class Mixer {
   void check_streams();
   void resolve_starts();
   [[nodiscard]] std::size_t ready_frames(std::size_t want);
+  /** A stream's loudness as the decoder has published it (final or estimated). */
+  struct StreamLoudness {
+    double norm_db = 0.0;
+    double integrated_lufs = -std::numeric_limits<double>::infinity();
+    double true_peak_dbtp = -std::numeric_limits<double>::infinity();
+    bool final = true;
+  };
+  [[nodiscard]] StreamLoudness stream_loudness(const Voice& voice) const noexcept;
   void start_voice(Voice& voice);
+  /** Voices that started on an estimated loudness ramp to the measured one once it is known. */
+  void follow_measurements();
   /** Mixes the voice into out[0..n) (out starts at the mix position); true when it ended. */
   bool mix_voice(Voice& voice, float* out, std::int64_t first, std::int64_t last);
   void end_voice(Voice& voice, std::int64_t at);
@@ -100,6 +126,11 @@ class Mixer {
   /** Largest gain change between two consecutive frames. */
   double max_step_;
   std::int64_t lookahead_;
+  /**
+   * A segment learned up to this late starts from its beginning (with its whole
+   * fade-in) rather than mid-way: the output latency and the second a device
+   * may take to open when the engine wakes.
+   */
   std::int64_t late_tolerance_;
 
   plan::Plan plan_;
@@ -119,10 +150,12 @@ class Mixer {
   struct EndState {
     /** Mixer frame of the end. */
     std::int64_t frame = 0;
-    double track_db = 0.0;
     double level_db = 0.0;
-    /** Gain of its last frame. */
+    /** Its loudness as normalised and gained (before phase level and master), LUFS; -inf unknown. */
+    double loudness_lufs = 0.0;
+    /** Gain applied to its last frame, and the gain its ramps wanted there. */
     double applied = 0.0;
+    double target = 0.0;
     /** It failed and had faded out. */
     bool faded = false;
   };

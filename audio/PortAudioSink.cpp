@@ -1,5 +1,7 @@
 #include "audio/PortAudioSink.hpp"
 
+#include "audio/ThreadSetup.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -9,7 +11,6 @@ namespace stillroom::audio {
 namespace {
 
 using clock = std::chrono::steady_clock;
-constexpr auto kPoll = std::chrono::milliseconds(50);
 constexpr auto kFirstRetry = std::chrono::milliseconds(500);
 constexpr auto kLongestRetry = std::chrono::milliseconds(8000);
 /** A stream that has not called back for this long is gone, whatever PortAudio says. */
@@ -51,6 +52,13 @@ PortAudioSink::~PortAudioSink() { PortAudioSink::stop(); }
 bool PortAudioSink::open(AudioFormat format, config::Millis latency, std::string& error) {
   format_ = format;
   latency_ = latency;
+  // Until a stream says how much it buffers, assume what was asked of it (the dose clock relies on it).
+  delay_.store(ms_to_frames(latency, format.rate), std::memory_order_relaxed);
+  // While it plays, a look a second is enough (a stream that stops calling back is given 2 s); while it is
+  // lost, the ring drains at real-time pace in steps shorter than half of it.
+  poll_ = std::chrono::milliseconds(1000);
+  lost_poll_ = std::clamp<std::chrono::milliseconds>(std::chrono::duration_cast<std::chrono::milliseconds>(latency / 2),
+                                                     std::chrono::milliseconds(10), std::chrono::milliseconds(100));
   system_ = std::make_unique<PortAudioSystem>();
   if (!system_->ok()) {
     error = system_->error();
@@ -92,6 +100,20 @@ bool PortAudioSink::open_stream(std::string& error) {
   return true;
 }
 
+bool PortAudioSink::supports_rate(int rate) const {
+  if (!system_ || !system_->ok()) return true;  // nothing known: let opening the stream tell
+  std::lock_guard lock(PortAudioSystem::mutex());
+  std::string error;
+  const PaDeviceIndex device = find_device(device_, format_.channels, error);
+  if (device < 0) return true;
+  PaStreamParameters params{};
+  params.device = device;
+  params.channelCount = format_.channels;
+  params.sampleFormat = paFloat32;
+  params.suggestedLatency = std::chrono::duration<double>(latency_).count();
+  return Pa_IsFormatSupported(nullptr, &params, rate) == paFormatIsSupported;
+}
+
 void PortAudioSink::close_stream(bool drain) {
   std::lock_guard lock(PortAudioSystem::mutex());
   if (stream_ == nullptr) return;
@@ -117,8 +139,40 @@ void PortAudioSink::start(FrameRing& ring, SinkCounters& counters, std::function
   counters_ = &counters;
   context_.ring = &ring;
   context_.counters = &counters;
+  {
+    std::lock_guard lock(wait_mutex_);
+    paused_ = true;
+  }
   running_ = true;
   monitor_ = std::thread([this] { monitor(); });
+}
+
+void PortAudioSink::pause() {
+  // The monitor holds wait_mutex_ whenever it touches the stream or the ring: with it held here, the
+  // stream is closed (playing out what the device holds) and nothing reads the ring once this returns.
+  std::lock_guard lock(wait_mutex_);
+  paused_ = true;
+  ++pauses_;
+  bool active = false;
+  {
+    std::lock_guard pa(PortAudioSystem::mutex());
+    active = stream_ != nullptr && Pa_IsStreamActive(stream_) == 1;
+  }
+  if (on_probation_ && active) {
+    // A reopened device that played until the engine had nothing more for it is back.
+    on_probation_ = false;
+    counters_->device_returns.fetch_add(1, std::memory_order_relaxed);
+  }
+  close_stream(true);
+  wake_.notify_all();
+}
+
+void PortAudioSink::resume(std::uint64_t) {
+  {
+    std::lock_guard lock(wait_mutex_);
+    paused_ = false;
+  }
+  wake_.notify_all();
 }
 
 void PortAudioSink::stop() {
@@ -130,15 +184,18 @@ void PortAudioSink::stop() {
 }
 
 void PortAudioSink::monitor() {
+  // PortAudio's callback thread and the ALSA plugins' threads are started from here: they inherit the name.
+  name_this_thread("sr-output");
   bool playing = false;
-  // A reopened stream counts as back once it has run this long (some failures only show on the first write).
-  bool on_probation = false;
+  // Lost: no stream, the ring drains at real-time pace so the session's timeline keeps going.
+  bool lost = false;
+  // A reopened stream counts as back once it has run this long (some failures only show on the first write);
+  // on_probation_ is a member so that pause() can count a stream that played until then as back.
   auto probation_ends = clock::now();
   auto retry_in = kFirstRetry;
   auto next_try = clock::now();
   auto last_callback = clock::now();
   std::uint64_t seen_callbacks = 0;
-  // While the device is lost the ring drains at real-time pace, so the session's timeline keeps going.
   auto lost_since = clock::now();
   std::int64_t drained = 0;
 
@@ -148,31 +205,53 @@ void PortAudioSink::monitor() {
     const auto stopped_at = playing ? last_callback : clock::now();
     close_stream(false);
     set_error(std::move(why));
-    if (on_probation) {
+    if (on_probation_) {
       retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);  // still lost: back off
-    } else {
+    } else if (!lost) {
       counters_->device_losses.fetch_add(1, std::memory_order_relaxed);
     }
-    on_probation = false;
+    on_probation_ = false;
     playing = false;
+    lost = true;
     lost_since = stopped_at;
     drained = 0;
     next_try = lost_since + retry_in;
   };
+  auto play = [&](const clock::time_point now) {
+    playing = true;
+    last_callback = now;
+    seen_callbacks = context_.callbacks.load(std::memory_order_relaxed);
+  };
 
-  {
-    std::string error;
-    if (open_stream(error)) {
-      playing = true;
-      last_callback = clock::now();
-    } else {
-      lose(error);
-    }
-  }
   std::unique_lock wait_lock(wait_mutex_);
+  // Every pause() is seen, however quickly resume() followed it (and the first resume after start()).
+  std::uint64_t seen_pauses = ~std::uint64_t{0};
   while (running_.load()) {
-    wake_.wait_for(wait_lock, kPoll);
-    if (!running_.load()) break;
+    if (paused_ || seen_pauses != pauses_) {
+      // pause() closed the stream; a lost device stays lost, to be tried again at once on resume.
+      seen_pauses = pauses_;
+      if (!on_probation_ && playing) retry_in = kFirstRetry;  // pause() found it back
+      playing = false;
+      wake_.wait(wait_lock, [this] { return !paused_ || !running_.load(); });
+      if (!running_.load()) break;
+      if (seen_pauses != pauses_) continue;
+      const auto now = clock::now();
+      if (lost) {
+        lost_since = now;
+        drained = 0;
+        next_try = now;
+      } else {
+        std::string error;
+        if (open_stream(error)) {
+          play(now);
+        } else {
+          lose(error);
+        }
+      }
+      continue;
+    }
+    wake_.wait_for(wait_lock, playing && !on_probation_ ? poll_ : lost_poll_);
+    if (!running_.load() || paused_ || seen_pauses != pauses_) continue;
     const auto now = clock::now();
     if (playing) {
       const std::uint64_t calls = context_.callbacks.load(std::memory_order_relaxed);
@@ -189,8 +268,8 @@ void PortAudioSink::monitor() {
         lose("the output stream stopped (device gone?)");
       } else if (now - last_callback > kSilentCallback) {
         lose("the output device stopped asking for audio");
-      } else if (on_probation && now >= probation_ends) {
-        on_probation = false;
+      } else if (on_probation_ && now >= probation_ends) {
+        on_probation_ = false;
         retry_in = kFirstRetry;
         counters_->device_returns.fetch_add(1, std::memory_order_relaxed);
       }
@@ -217,10 +296,10 @@ void PortAudioSink::monitor() {
       reopened = system_->rescan(error) && open_stream(error);
     }
     if (reopened) {
-      playing = true;
-      on_probation = true;
+      play(now);
+      lost = false;
+      on_probation_ = true;
       probation_ends = now + kProbation;
-      last_callback = now;
     } else {
       set_error(error);
       retry_in = std::min<std::chrono::milliseconds>(retry_in * 2, kLongestRetry);

@@ -2,8 +2,9 @@
 // from the output ring (pull_frames); a monitor thread watches the stream and,
 // when the device fails or is missing, reports it lost, keeps the timeline
 // moving by draining the ring at real-time pace, and reopens it with backoff
-// (0.5 s doubling to 8 s), reporting it back. Device: a case-insensitive
-// substring of its PortAudio name, or "default".
+// (0.5 s doubling to 8 s), reporting it back. Paused (nothing to play), the
+// device is closed and the monitor sleeps until resumed. Device: a
+// case-insensitive substring of its PortAudio name, or "default".
 #pragma once
 
 #include "audio/PortAudioSystem.hpp"
@@ -12,6 +13,7 @@
 #include <portaudio.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -26,10 +28,14 @@ class PortAudioSink final : public Sink {
 
   bool open(AudioFormat format, config::Millis latency, std::string& error) override;
   void start(FrameRing& ring, SinkCounters& counters, std::function<void()> pulled) override;
+  void pause() override;
+  void resume(std::uint64_t skipped) override;
   void stop() override;
   [[nodiscard]] std::int64_t delay_frames() const override { return delay_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::string last_error() const override;
   [[nodiscard]] std::string name() const override { return "portaudio: " + device_; }
+  /** What PortAudio says of the device at `rate` (ALSA's plug layer takes any rate: it converts). */
+  [[nodiscard]] bool supports_rate(int rate) const override;
 
   /** What the real-time callback touches: the ring and atomics, nothing else. */
   struct CallbackContext {
@@ -60,8 +66,17 @@ class PortAudioSink final : public Sink {
   CallbackContext context_;
   std::atomic<std::int64_t> delay_{0};
   std::atomic<bool> running_{false};
+  /** How often the monitor looks at the stream while it plays, and while the device is lost (or on probation). */
+  std::chrono::milliseconds poll_{1000};
+  std::chrono::milliseconds lost_poll_{100};
   std::mutex wait_mutex_;
   std::condition_variable wake_;
+  /** Guarded by wait_mutex_: the engine has nothing to play; the device is closed, the monitor sleeps. */
+  bool paused_ = true;
+  /** Guarded by wait_mutex_: pause() calls so far. */
+  std::uint64_t pauses_ = 0;
+  /** Guarded by wait_mutex_: a reopened stream not yet counted as back. */
+  bool on_probation_ = false;
   mutable std::mutex error_mutex_;
   std::string error_;
   std::thread monitor_;

@@ -1,10 +1,12 @@
 #include "audio/PortAudioSystem.hpp"
 
 #include "audio/OutputDevice.hpp"
+#include "audio/ThreadSetup.hpp"
 
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
 #include <portaudio.h>
+#include <pthread.h>
 
 #include <array>
 #include <atomic>
@@ -58,7 +60,12 @@ void PortAudioSystem::silence_backends() {
 PortAudioSystem::PortAudioSystem() {
   std::lock_guard lock(mutex());
   silence_backends();
+  // Threads a host API starts now (JACK's client thread) are the output's: they carry its name.
+  char caller[16] = {};
+  pthread_getname_np(pthread_self(), caller, sizeof caller);
+  name_this_thread("sr-output");
   const PaError err = Pa_Initialize();
+  name_this_thread(caller);
   ok_ = err == paNoError;
   if (!ok_) error_ = std::string("PortAudio: ") + Pa_GetErrorText(err);
   if (ok_) watch_jack();

@@ -1,7 +1,8 @@
 // Sink: where the player's output ring drains to — a PortAudio device, a file
 // written in real time, or nowhere at real-time pace. A sink consumes from the
 // ring on its own thread or in its real-time callback and reports through
-// SinkCounters (atomics only), which the player thread turns into events.
+// SinkCounters (atomics only), which the player thread turns into events. It
+// drains only between resume() and pause(): an idle engine wakes nothing.
 #pragma once
 
 #include "audio/FrameRing.hpp"
@@ -56,12 +57,24 @@ class Sink {
    */
   virtual bool open(AudioFormat format, config::Millis latency, std::string& error) = 0;
   /**
-   * Starts draining `ring`; `counters` outlive the sink's use of them. A sink
-   * that drains from an ordinary thread calls `pulled` after each period so
-   * the player refills at once instead of polling; a real-time callback never
-   * calls it.
+   * Takes `ring` and `counters` (they outlive the sink's use of them), paused:
+   * nothing drains until resume(). A sink that drains from an ordinary thread
+   * calls `pulled` after each period so the player refills at once instead of
+   * polling; a real-time callback never calls it.
    */
   virtual void start(FrameRing& ring, SinkCounters& counters, std::function<void()> pulled) = 0;
+  /**
+   * Stops draining: a device plays out its buffer and is released, a paced
+   * sink stops its clock. When it returns nothing reads the ring (the player
+   * may discard what is left). The engine pauses when nothing is to be heard.
+   */
+  virtual void pause() = 0;
+  /**
+   * Drains again after pause() (or start()). `skipped`: frames of silence the
+   * engine counted as played meanwhile (a file sink writes them, to keep its
+   * recording in real time).
+   */
+  virtual void resume(std::uint64_t skipped) = 0;
   /** Whether the sink calls `pulled` (else the player polls the ring). */
   [[nodiscard]] virtual bool signals_pulls() const { return false; }
   /**
@@ -70,8 +83,10 @@ class Sink {
    * latency. 0 for a device, whose own buffer plays that part. Valid after open().
    */
   [[nodiscard]] virtual std::size_t period_frames() const { return 0; }
-  /** Stops draining and releases the output. */
+  /** Stops draining and releases the output; open() and start() may follow (at another rate). */
   virtual void stop() = 0;
+  /** Whether the output takes `rate` as it is (true unless the device is known to refuse it). */
+  [[nodiscard]] virtual bool supports_rate(int rate) const { return rate > 0; }
   /** Frames between leaving the ring and being heard. */
   [[nodiscard]] virtual std::int64_t delay_frames() const = 0;
   /** Why the device was last lost (thread-safe). */

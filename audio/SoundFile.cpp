@@ -1,5 +1,7 @@
 #include "audio/SoundFile.hpp"
 
+#include "audio/LoudnessMeter.hpp"
+#include "audio/Mp3Layout.hpp"
 #include "audio/SndFile.hpp"
 
 #include <sndfile.h>
@@ -10,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <vector>
 
 namespace stillroom::audio {
@@ -137,36 +140,63 @@ std::optional<SoundFileInfo> probe_sound_file(const std::string& path, std::stri
   return result;
 }
 
-bool decode_sound_file(const std::string& path, std::string& error) {
-  if (!probe_sound_file(path, error)) return false;
+DecodeCheck check_sound_file(const std::string& path, int loudness_channels) {
+  DecodeCheck check;
+  if (!probe_sound_file(path, check.error)) return check;
   SndFile file;
   if (!file.open(path)) {
-    error = "not an audio file libsndfile can read (" + sniff(path) + ")";
-    return false;
+    check.error = "not an audio file libsndfile can read (" + sniff(path) + ")";
+    return check;
   }
   const SF_INFO& info = file.info();
-  const std::int64_t promised = promised_by_chunk(file.get(), info.frames);
+  std::int64_t promised = promised_by_chunk(file.get(), info.frames);
+  std::optional<Mp3Layout> mp3;
+  if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG) {
+    mp3 = read_mp3_layout(path);
+    if (mp3 && !mp3->length_header) promised = -1;  // the decoder's count is an estimate from the file size
+  }
+  std::unique_ptr<LoudnessMeter> meter;
+  if (loudness_channels > 0) {
+    meter = std::make_unique<LoudnessMeter>(loudness_channels);
+    if (!meter->begin(info.samplerate, info.channels)) {
+      check.error = "cannot start the loudness meter";
+      return check;
+    }
+  }
   constexpr sf_count_t block = 4096;
   std::vector<float> buffer(static_cast<std::size_t>(block) * static_cast<std::size_t>(info.channels));
-  std::int64_t decoded = 0;
   for (;;) {
     const sf_count_t n = sf_readf_float(file.get(), buffer.data(), block);
     if (n <= 0) break;
-    decoded += n;
+    if (meter) meter->add(buffer.data(), n);
+    check.decoded += n;
   }
   const int code = sf_error(file.get());
-  const std::string counts = std::to_string(decoded) + " of " + std::to_string(promised) + " frames decode";
-  if (decoded < promised) {
-    error = "truncated: " + counts;
-    if (code != SF_ERR_NO_ERROR) error += " (" + decoder_message(file.get()) + ")";
-    return false;
+  const auto decoded = std::to_string(check.decoded);
+  const std::string counts = decoded + " of " + (promised < 0 ? decoded : std::to_string(promised)) + " frames decode";
+  if (mp3 && mp3->last_frame_cut) {
+    check.error = "truncated: the file ends inside an MPEG frame (" + std::to_string(mp3->cut_bytes) + " of its " +
+                  std::to_string(mp3->cut_frame_bytes) + " bytes); " + decoded + " frames decode";
+    return check;
+  }
+  if (promised >= 0 && check.decoded < promised) {
+    check.error = "truncated: " + counts;
+    if (code != SF_ERR_NO_ERROR) check.error += " (" + decoder_message(file.get()) + ")";
+    return check;
   }
   if (code != SF_ERR_NO_ERROR) {
-    error = "decode error: " + counts + " (" + decoder_message(file.get()) + ")";
-    return false;
+    check.error = "decode error: " + counts + " (" + decoder_message(file.get()) + ")";
+    return check;
   }
-  error.clear();
-  return true;
+  if (meter) check.loudness = meter->current();
+  check.ok = true;
+  return check;
+}
+
+bool decode_sound_file(const std::string& path, std::string& error) {
+  DecodeCheck check = check_sound_file(path, 0);
+  error = std::move(check.error);
+  return check.ok;
 }
 
 }  // namespace stillroom::audio

@@ -8,6 +8,7 @@
 #include "audio/FrameRing.hpp"
 
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <cstdint>
 #include <string>
@@ -39,10 +40,18 @@ class StreamState {
   /** Decoded frames at the output rate and channel count. */
   FrameRing ring;
 
-  /** Loudness is known (norm_db valid) and decoding may deliver frames. */
+  /** Decoding may deliver frames, and the loudness below is at least an estimate. */
   std::atomic<bool> ready{false};
-  /** Normalisation gain for this file, dB. */
+  /**
+   * The file's loudness: normalisation gain, integrated loudness and true peak
+   * (dB, LUFS, dBTP; -inf when silent). Final once `loudness_final`; before
+   * that (a loudness cache miss, measured while the stream already decodes) an
+   * estimate from the part measured so far.
+   */
   std::atomic<double> norm_db{0.0};
+  std::atomic<double> integrated_lufs{-std::numeric_limits<double>::infinity()};
+  std::atomic<double> true_peak_dbtp{-std::numeric_limits<double>::infinity()};
+  std::atomic<bool> loudness_final{false};
   /** No more frames will come; `total` and `failed` are final. */
   std::atomic<bool> finished{false};
   /** Frames written in all (valid once finished). */
@@ -61,6 +70,7 @@ class StreamState {
   }
   [[nodiscard]] bool is_finished() const noexcept { return finished.load(std::memory_order_acquire); }
   [[nodiscard]] bool is_ready() const noexcept { return ready.load(std::memory_order_acquire); }
+  [[nodiscard]] bool has_final_loudness() const noexcept { return loudness_final.load(std::memory_order_acquire); }
 };
 
 /** How the mixer gets streams: decoded in a thread (real time) or inline (offline render). */

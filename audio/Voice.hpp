@@ -67,6 +67,8 @@ struct Voice {
   /** Gain applied to the last mixed frame (the per-sample slew limit starts from here). */
   double applied = 0.0;
 
+  /** It started before its file's loudness was measured (a cache miss): its gain is an estimate so far. */
+  bool loudness_estimated = false;
   /** The stream ended early: the voice fades before its audio runs out. */
   bool failed = false;
   bool failure_reported = false;
@@ -106,11 +108,22 @@ struct Voice {
     return at;
   }
 
-  /** Mixer frame where the voice ends, if known yet. */
+  /**
+   * Mixer frame where the voice ends, if known yet: where its audio runs out
+   * or its fades reach 0, whichever comes first. While the stream is still
+   * decoding, a cut beyond what has been decoded is not yet an end: the audio
+   * may run out first (a track that ends naturally inside the session's final
+   * fade), and a segment joined to it must start there, not at the cut.
+   */
   [[nodiscard]] std::optional<std::int64_t> end_frame() const noexcept {
     std::int64_t end = cut;
-    if (start_known && stream && stream->is_finished()) {
-      end = std::min(end, start + stream->total.load(std::memory_order_relaxed));
+    if (stream) {
+      if (!start_known) return std::nullopt;
+      if (stream->is_finished()) {
+        end = std::min(end, start + stream->total.load(std::memory_order_relaxed));
+      } else if (end > start + static_cast<std::int64_t>(stream->ring.total_written())) {
+        return std::nullopt;
+      }
     }
     if (end == kNever) return std::nullopt;
     return end;

@@ -1,9 +1,9 @@
 #include "config/Duration.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
 namespace stillroom::config {
 namespace {
@@ -43,14 +43,19 @@ std::optional<Millis> parse_duration(std::string_view text) {
       ++i;
     }
     if (i == number_start || text[i - 1] == '.') return std::nullopt;
-    const std::string number(text.substr(number_start, i - number_start));
+    // from_chars, not stod: a number too large for a double is refused, not thrown.
+    double value = 0.0;
+    const char* first = text.data() + number_start;
+    const char* last = text.data() + i;
+    if (const auto [end, error] = std::from_chars(first, last, value); error != std::errc{} || end != last)
+      return std::nullopt;
     const std::size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     const long long unit = unit_millis(text.substr(unit_start, i - unit_start));
     if (unit == 0) return std::nullopt;
     if (last_unit != 0 && unit >= last_unit) return std::nullopt;
     last_unit = unit;
-    total += std::stod(number) * static_cast<double>(unit);
+    total += value * static_cast<double>(unit);
   }
   if (total > 1e12) return std::nullopt;  // ~31 years: a typo, not a session
   const auto ms = static_cast<long long>(std::llround(total));
@@ -94,61 +99,6 @@ std::string format_clock(Millis d) {
   const long long total_s = ms / 1000;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%c%lld:%02lld:%02lld", sign, total_s / 3600, total_s / 60 % 60, total_s % 60);
-  return buf;
-}
-
-std::optional<std::chrono::system_clock::time_point> parse_instant(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM|-HH:MM]
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  const std::string s(text);
-  int consumed = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*[Tt ]%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
-                  &consumed) != 6)
-    return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  std::size_t i = static_cast<std::size_t>(consumed);
-  long long millis = 0;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    long long scale = 100;
-    const std::size_t digits_start = i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-      if (scale > 0) millis += (s[i] - '0') * scale;
-      scale /= 10;
-      ++i;
-    }
-    if (i == digits_start) return std::nullopt;
-  }
-  long long offset_s = 0;
-  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
-    ++i;
-  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    int oh = 0, om = 0, n = 0;
-    if (std::sscanf(s.c_str() + i + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || oh > 23 || om > 59) return std::nullopt;
-    offset_s = (oh * 3600LL + om * 60LL) * (s[i] == '-' ? -1 : 1);
-    i += 1 + static_cast<std::size_t>(n);
-  } else {
-    return std::nullopt;  // an instant without an offset is ambiguous on a box without a real-time clock
-  }
-  if (i != s.size()) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                                        std::chrono::day{static_cast<unsigned>(day)}};
-  if (!ymd.ok()) return std::nullopt;
-  const auto days = std::chrono::sys_days{ymd};
-  return std::chrono::system_clock::time_point{days} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
-         std::chrono::seconds{second - offset_s} + std::chrono::milliseconds{millis};
-}
-
-std::string format_instant(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
-  const auto days = std::chrono::floor<std::chrono::days>(ms);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{ms - days};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long long>(hms.hours().count()), static_cast<long long>(hms.minutes().count()),
-                static_cast<long long>(hms.seconds().count()), static_cast<long long>(hms.subseconds().count()));
   return buf;
 }
 

@@ -1,7 +1,10 @@
-// Durations and instants as people write them in configuration files:
-// "90s", "15m", "1h30m", "-10m", "250ms", "2.5s"; times of day and instants in
-// ISO 8601. Pure functions, no I/O.
+// Durations as people write them in configuration files: "90s", "15m",
+// "1h30m", "-10m", "250ms", "2.5s"; the dose clock's "+1:05:30". Instants (RFC
+// 3339) are in Instant.hpp, included here for the files that use both. Pure
+// functions, no I/O.
 #pragma once
+
+#include "config/Instant.hpp"
 
 #include <chrono>
 #include <optional>
@@ -20,11 +23,5 @@ using Millis = std::chrono::milliseconds;
 
 /** "+1:05:30" style clock on the dose axis ("-0:10:00" before the dose), millisecond-free. */
 [[nodiscard]] std::string format_clock(Millis d);
-
-/** Parses an ISO 8601 instant with offset ("2026-11-22T09:30:00Z", "...+01:00"). */
-[[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_instant(std::string_view text);
-
-/** Formats an instant as ISO 8601 UTC with milliseconds: "2026-11-22T09:30:00.000Z". */
-[[nodiscard]] std::string format_instant(std::chrono::system_clock::time_point t);
 
 }  // namespace stillroom::config

@@ -48,6 +48,9 @@ bool has_url_scheme(std::string_view line) noexcept {
   return i >= 2 && i + 2 < line.size() && line[i] == ':' && line[i + 1] == '/' && line[i + 2] == '/';
 }
 
+/** Longest #EXTINF length taken as given: over eleven days. */
+constexpr double max_extinf_seconds = 1'000'000.0;
+
 struct ExtInf {
   std::string title;
   std::string artist;
@@ -69,7 +72,8 @@ ExtInf parse_extinf(std::string_view rest) {
   }
   const std::string_view head = rest.substr(0, comma);
   const std::string_view seconds = head.substr(0, head.find_first_of(" \t"));
-  if (const auto s = parse_number(seconds); s && *s > 0)
+  // A length rounds to at least 1 ms; beyond max_extinf_seconds it is a typo (and would overflow), not a track.
+  if (const auto s = parse_number(seconds); s && *s >= 0.0005 && *s <= max_extinf_seconds)
     info.length = Millis{static_cast<long long>(std::llround(*s * 1000.0))};
   if (comma == std::string_view::npos) return info;
   const std::string_view display = trim_space(rest.substr(comma + 1));

@@ -20,7 +20,7 @@ struct M3uItem {
   /** From the #EXTINF line before the path ("" when there is none). */
   std::string title;
   std::string artist;
-  /** #EXTINF length when given and positive. */
+  /** #EXTINF length when given, at least 1 ms and at most 1,000,000 s (else none). */
   std::optional<Millis> length;
   /** 1-based line of the path. */
   int line = 0;

@@ -36,12 +36,22 @@ struct AudioSettings {
   std::string device = "default";
   /** File sink path (output: file). */
   std::string file;
+  /** Output rate; with sample_rate_auto, the rate used until the music says otherwise. */
   int sample_rate = 48000;
+  /**
+   * `sample_rate: auto` (a room file's default): the output runs at the source
+   * rate of most of the music coming, so that it plays without resampling.
+   */
+  bool sample_rate_auto = false;
   int channels = 2;
   /** Decoding runs this far ahead of playback. */
   Millis decode_ahead{3000};
-  /** Output latency asked of the device and ring size between mixer and callback. */
-  Millis latency{100};
+  /**
+   * Output latency asked of the device and ring size between mixer and
+   * callback. 500 ms, like MPD's ALSA buffer: a room reacts through ramps of
+   * seconds, and fewer, larger wake-ups halve the player's cost against 100 ms.
+   */
+  Millis latency{500};
   /** Integrated loudness every track is normalised to, LUFS. */
   double loudness_target_lufs = -23.0;
   /** Normalisation never pushes a track's true peak above this, dBTP. */

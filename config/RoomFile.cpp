@@ -57,6 +57,7 @@ void read_ramps(const Reader& r, const Value& v, Ramps& ramps) {
 }
 
 void read_audio(const Reader& r, const MapReader& top, AudioSettings& audio) {
+  audio.sample_rate_auto = true;  // a room plays its music at the music's own rate unless it says otherwise
   const MapReader m(r, top.get("audio"), "audio",
                     {"output", "device", "file", "sample_rate", "channels", "decode_ahead", "latency",
                      "loudness_target", "true_peak_ceiling", "max_volume_db", "default_volume_db", "talk_duck_db",
@@ -69,7 +70,13 @@ void read_audio(const Reader& r, const MapReader& top, AudioSettings& audio) {
   audio.file = r.path(file).value_or("");
   if (file.present() && audio.output != "file")
     r.warning(file.at, "'file' is ignored unless output is 'file' (output is '" + audio.output + "')");
-  audio.sample_rate = static_cast<int>(r.integer(m.get("sample_rate"), 8000, 192000).value_or(audio.sample_rate));
+  const Value rate = m.get("sample_rate");
+  if (rate.present() && !(rate.node.IsScalar() && rate.node.Scalar() == "auto")) {
+    if (const auto hz = r.integer(rate, 8000, 192000)) {
+      audio.sample_rate = static_cast<int>(*hz);
+      audio.sample_rate_auto = false;
+    }
+  }
   audio.channels = static_cast<int>(r.integer(m.get("channels"), 1, 8).value_or(audio.channels));
   audio.decode_ahead = r.duration(m.get("decode_ahead"), {1s, 5min}).value_or(audio.decode_ahead);
   audio.latency = r.duration(m.get("latency"), {10ms, 1s}).value_or(audio.latency);

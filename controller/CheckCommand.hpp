@@ -1,7 +1,8 @@
 // CheckCommand: `stillroom check` — loads a room and everything it names,
-// decodes every audio file and measures its loudness (cached), plans every
-// pairing of protocol and playlist a clinic will use, and prints each problem
-// as file:line:column: message. Silent when everything is right.
+// decodes every audio file (but those the loudness cache knows decoded in
+// full), plans every pairing of protocol and playlist a clinic will use, and
+// prints each problem as file:line:column: message. Silent when everything is
+// right. Writes nothing (`stillroom cache` fills the cache).
 #pragma once
 
 #include <iosfwd>

@@ -1,5 +1,6 @@
 #include "controller/Cli.hpp"
 
+#include "controller/CacheCommand.hpp"
 #include "controller/CheckCommand.hpp"
 #include "controller/PlanCommand.hpp"
 #include "controller/RecordCommand.hpp"
@@ -40,9 +41,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   int status = 0;
 
   CheckOptions check;
-  auto* check_cmd = app.add_subcommand("check", "Validate a room, its protocols, playlists, clients and audio files");
+  auto* check_cmd = app.add_subcommand("check", "Validate a room, its protocols, playlists, clients and audio files (writes nothing)");
   check_cmd->add_option("--config", check.room_file, "The room file (room.yaml)")->required();
   check_cmd->callback([&] { status = run_check(check, out, err); });
+
+  CacheOptions cache;
+  auto* cache_cmd = app.add_subcommand("cache", "Decode and measure every audio file of a room into its loudness cache");
+  cache_cmd->add_option("--config", cache.room_file, "The room file (room.yaml)")->required();
+  cache_cmd->callback([&] { status = run_cache(cache, out, err); });
 
   PlanOptions plan;
   auto* plan_cmd = app.add_subcommand("plan", "Print a session's plan on the dose clock");

@@ -1,5 +1,5 @@
-// Cli: the `stillroom` command line — check, plan, simulate, devices, run,
-// record — parsed with CLI11 and dispatched to one function per subcommand.
+// Cli: the `stillroom` command line — check, cache, plan, simulate, devices,
+// run, record — parsed with CLI11 and dispatched to one function per subcommand.
 // Runs on the main thread. Exit codes: 0 ok, 1 problems found, 2 usage.
 #pragma once
 

@@ -201,9 +201,9 @@ int export_session(RecordReader& reader, const std::string& session, const std::
   if (format == "csv") {
     text = export_csv(events);
   } else if (format == "json") {
-    text = export_json({session, events, reader.checkpoint(), verification}).dump(2) + "\n";
+    text = record::export_text(export_json({session, events, reader.checkpoint(), verification})) + "\n";
   } else {
-    text = make_fhir_bundle(session, events).dump(2) + "\n";
+    text = record::export_text(make_fhir_bundle(session, events)) + "\n";
   }
   if (out_file) {
     const std::string problem = write_file(*out_file, text);

@@ -219,7 +219,7 @@ int run_simulate(const SimulateOptions& options, std::ostream& out, std::ostream
     return 1;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  const double rendered = static_cast<double>(world->renderer().frames_written()) / library.room.audio.sample_rate;
+  const double rendered = static_cast<double>(world->renderer().frames_written()) / world->renderer().sample_rate();
   if (draw) err << '\n';
   char summary[256];
   std::snprintf(summary, sizeof summary, "rendered %s of audio in %.1f s (%.0fx real time) to %s\n",

@@ -20,6 +20,7 @@ void add_entries(const std::vector<config::Entry>& entries, std::map<std::string
 struct Outcome {
   std::optional<config::Millis> duration;
   std::string error;
+  bool measured = false;
 };
 
 Outcome survey_one(const std::string& path, bool deep, audio::LoudnessCache* cache) {
@@ -28,10 +29,21 @@ Outcome survey_one(const std::string& path, bool deep, audio::LoudnessCache* cac
   if (!std::filesystem::exists(path, ignored)) return out;  // the loader reports missing files
   const auto info = audio::probe_sound_file(path, out.error);
   if (!info) return out;
-  // A cached loudness means this very file (same size and mtime) decoded in full before.
-  if (deep && (cache == nullptr || !cache->lookup(path))) {
-    if (!audio::decode_sound_file(path, out.error)) return out;
-    if (cache != nullptr && !cache->measure(path, out.error)) return out;
+  // A verified cache entry means this very file (same size and mtime) decoded in full before.
+  const auto cached = deep && cache != nullptr ? cache->find(path) : std::nullopt;
+  if (deep && !(cached && cached->verified)) {
+    // One pass: every frame decoded, and the loudness measured on the way when the cache keeps it.
+    const bool measure = cache != nullptr && cache->writes();
+    const auto check = audio::check_sound_file(path, measure ? cache->out_channels() : 0);
+    if (!check.ok) {
+      out.error = check.error;
+      return out;
+    }
+    if (measure && check.loudness) {
+      std::string unwritten;  // an unwritable cache is measured again next time; the file is good
+      (void)cache->store(path, *check.loudness, unwritten, true);
+      out.measured = true;
+    }
   }
   out.error.clear();
   out.duration = info->duration();
@@ -73,6 +85,7 @@ TrackSurvey survey_tracks(const std::map<std::string, config::SourceMark>& files
   TrackSurvey survey;
   for (std::size_t i = 0; i < work.size(); ++i) {
     const auto& [file, where] = work[i];
+    if (outcomes[i].measured) ++survey.measured;
     if (outcomes[i].duration) {
       survey.durations[file] = *outcomes[i].duration;
     } else if (outcomes[i].error.empty()) {

@@ -1,7 +1,8 @@
 // TrackSurvey: every audio file a library refers to, looked at once — its
-// length for the plan, and (deep) whether every frame decodes and what its
-// loudness is, measured into the loudness cache. Shared by `stillroom check`,
-// `stillroom plan`, `simulate` and the preflight before a session is ready.
+// length for the plan, and (deep) whether every frame decodes and, in the same
+// pass, what its loudness is, measured into the loudness cache. Shared by
+// `stillroom check` (read-only), `stillroom cache`, `stillroom plan`,
+// `simulate` and the preflight before a session is ready.
 // Runs on the caller's thread plus worker threads (one per core); I/O only.
 #pragma once
 
@@ -20,6 +21,8 @@ struct TrackSurvey {
   std::map<std::string, config::Millis> durations;
   /** Files that failed, with the reason. */
   std::map<std::string, std::string> failures;
+  /** Files decoded and measured into the cache by this survey (the rest were known or failed). */
+  std::size_t measured = 0;
 };
 
 /** Every audio file named by the playlists, each with the first place that names it. */
@@ -29,9 +32,11 @@ struct TrackSurvey {
 [[nodiscard]] std::map<std::string, config::SourceMark> referenced_files(const config::Playlist& playlist);
 
 /**
- * Probes each file's header; with `deep`, also decodes every frame and
- * measures loudness into `cache` (unless already cached for the unchanged
- * file). Each failure becomes an error at the place that names the file.
+ * Probes each file's header; with `deep`, also decodes every frame, unless
+ * `cache` holds a verified entry for the unchanged file. When `cache` writes
+ * (LoudnessCache::writes), the same pass measures the loudness into it; a
+ * read-only cache or none writes nothing. Each failure becomes an error at the
+ * place that names the file.
  */
 [[nodiscard]] TrackSurvey survey_tracks(const std::map<std::string, config::SourceMark>& files, bool deep,
                                         audio::LoudnessCache* cache, config::Problems& problems);

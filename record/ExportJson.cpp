@@ -23,4 +23,8 @@ nlohmann::json export_json(const JsonExportInput& input) {
   return out;
 }
 
+std::string export_text(const nlohmann::json& document) {
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace stillroom::record

@@ -27,4 +27,11 @@ struct JsonExportInput {
 /** {"format":"stillroom-record-export","version":1,"session":…,"events":[…],"checkpoint":{…},"verification":{…}} */
 [[nodiscard]] nlohmann::json export_json(const JsonExportInput& input);
 
+/**
+ * An export document (JSON or FHIR) as indented text. Bytes of a damaged record
+ * that are not UTF-8 become U+FFFD: the clinic still gets the rest, and the
+ * verification in the export says the record is broken.
+ */
+[[nodiscard]] std::string export_text(const nlohmann::json& document);
+
 }  // namespace stillroom::record

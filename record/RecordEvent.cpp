@@ -25,9 +25,59 @@ std::string canonical_form(const RecordEvent& e) {
   return canonical.dump();
 }
 
+bool is_valid_utf8(std::string_view text) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto continuation = [&](std::size_t i) { return i < text.size() && (byte(i) & 0xC0) == 0x80; };
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80;  // the allowed range of the second byte (no overlongs, surrogates, > U+10FFFF)
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + 1 >= text.size() || byte(i + 1) < low || byte(i + 1) > high) return false;
+    for (std::size_t k = 2; k < length; ++k)
+      if (!continuation(i + k)) return false;
+    i += length;
+  }
+  return true;
+}
+
+bool has_valid_text(const RecordEvent& e) noexcept {
+  for (const std::string* field : {&e.event_id, &e.session, &e.utc, &e.boot_id, &e.type, &e.actor_device,
+                                   &e.actor_role, &e.payload, &e.prev_hash, &e.hash})
+    if (!is_valid_utf8(*field)) return false;
+  return true;
+}
+
 std::string compute_hash(const RecordEvent& event) { return sha256_hex(canonical_form(event)); }
 
 std::string canonical_payload(const nlohmann::json& payload) { return payload.dump(); }
+
+namespace {
+
+/** The stored payload as JSON; a damaged row's text that is not JSON stays the text it is. */
+nlohmann::json payload_or_text(const std::string& payload) {
+  auto parsed = nlohmann::json::parse(payload, nullptr, false);
+  return parsed.is_discarded() ? nlohmann::json(payload) : parsed;
+}
+
+}  // namespace
 
 nlohmann::json to_json(const RecordEvent& e) {
   return {
@@ -40,7 +90,7 @@ nlohmann::json to_json(const RecordEvent& e) {
       {"clock_synced", e.clock_synced},
       {"type", e.type},
       {"actor", {{"device", e.actor_device}, {"role", e.actor_role}}},
-      {"payload", nlohmann::json::parse(e.payload)},
+      {"payload", payload_or_text(e.payload)},
       {"prev_hash", e.prev_hash},
       {"hash", e.hash},
   };

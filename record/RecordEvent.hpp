@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace stillroom::record {
 
@@ -28,7 +29,7 @@ struct EventDraft {
   /** A JSON object; stored in canonical form (compact, keys sorted). */
   nlohmann::json payload = nlohmann::json::object();
   /** When it happened on this box; absent: when the record writes it. */
-  std::optional<session::Stamp> at;
+  std::optional<session::Stamp> at{};
 };
 
 /** One stored event, exactly as in the database. */
@@ -77,13 +78,22 @@ struct Checkpoint {
  */
 [[nodiscard]] std::string canonical_form(const RecordEvent& event);
 
+/** Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF): what canonical_form needs. */
+[[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
+
+/** Every text field of `event` is well-formed UTF-8, so canonical_form can be computed. */
+[[nodiscard]] bool has_valid_text(const RecordEvent& event) noexcept;
+
 /** Hex SHA-256 of canonical_form(event). */
 [[nodiscard]] std::string compute_hash(const RecordEvent& event);
 
 /** Canonical text of a payload object (compact, keys sorted); throws nlohmann::json::exception on invalid UTF-8. */
 [[nodiscard]] std::string canonical_payload(const nlohmann::json& payload);
 
-/** Every field, the payload as a JSON object (what the forwarder publishes and exports contain). */
+/**
+ * Every field, the payload as a JSON object (what the forwarder publishes and
+ * exports contain); a damaged row's payload that is not JSON is given as its text.
+ */
 [[nodiscard]] nlohmann::json to_json(const RecordEvent& event);
 
 /** The inverse of to_json (payload re-serialised canonically); throws std::invalid_argument on a missing field. */

@@ -21,6 +21,7 @@ std::string malformation(const RecordStatement& row, const RecordEvent& e) {
     if (!row.column_is_text(column)) return "text columns must hold text";
   if (row.column_int(6) != 0 && row.column_int(6) != 1) return "clock_synced must be 0 or 1";
   if (!is_hex_sha256(e.hash) || !is_hex_sha256(e.prev_hash)) return "hash and prev_hash must be 64 hex digits";
+  if (!has_valid_text(e)) return "text columns must hold UTF-8 text";
   return {};
 }
 

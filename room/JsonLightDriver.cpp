@@ -42,7 +42,7 @@ class JsonLightDriver final : public LightDriver {
     if (power != state.end() && power->is_string() && *power == "OFF") return 0.0;
     const auto brightness = state.find("brightness");
     if (brightness == state.end() || !brightness->is_number()) return std::nullopt;
-    return brightness->get<double>() * 100.0 / top_;
+    return light_scale::reported_pct(brightness->get<double>(), top_);
   }
 
   double quantised(double pct) const override { return light_scale::steps(pct, top_) * 100.0 / top_; }

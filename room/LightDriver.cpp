@@ -36,6 +36,11 @@ std::string seconds(Millis duration) {
   return text;
 }
 
+std::optional<double> reported_pct(double value, int top) noexcept {
+  if (!std::isfinite(value) || value < 0.0 || value > top) return std::nullopt;
+  return value * 100.0 / top;
+}
+
 std::string check_template(std::string_view payload_template) {
   static const std::vector<std::string_view> known = {"brightness_pct", "brightness_255", "brightness_254",
                                                       "mired",          "kelvin",         "transition_s",

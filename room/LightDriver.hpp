@@ -36,7 +36,7 @@ class LightDriver {
   [[nodiscard]] virtual std::vector<MqttMessage> command(const LightLevel& level, Millis transition) const = 0;
   /** Where the light reports its state; empty when it does not. */
   [[nodiscard]] virtual std::string state_topic() const = 0;
-  /** Brightness % a state message reports (0 when off); nullopt when the message does not tell. */
+  /** Brightness % a state message reports (0 when off); nullopt when the message does not tell or is off the scale. */
   [[nodiscard]] virtual std::optional<double> reported_brightness(std::string_view payload) const = 0;
   /** Brightness % the device can actually show for `pct` (its own scale, rounded). */
   [[nodiscard]] virtual double quantised(double pct) const = 0;
@@ -58,6 +58,12 @@ namespace light_scale {
 [[nodiscard]] int mired(int kelvin) noexcept;
 /** Seconds for a payload: "0", "0.5", "2", "1.25". */
 [[nodiscard]] std::string seconds(Millis duration);
+/**
+ * A reported level on the device's 0..top scale as a percentage; nullopt for a
+ * value off that scale (negative, above top, not finite): such a report says
+ * nothing true about the light.
+ */
+[[nodiscard]] std::optional<double> reported_pct(double value, int top) noexcept;
 /** Error message for the first placeholder `payload_template` does not know, empty when all are known. */
 [[nodiscard]] std::string check_template(std::string_view payload_template);
 }  // namespace light_scale

@@ -47,7 +47,7 @@ class ShellyLightDriver final : public LightDriver {
     if (output != status.end() && output->is_boolean() && !output->get<bool>()) return 0.0;
     const auto brightness = status.find("brightness");
     if (brightness == status.end() || !brightness->is_number()) return std::nullopt;
-    return brightness->get<double>();
+    return light_scale::reported_pct(brightness->get<double>(), 100);
   }
 
   double quantised(double pct) const override { return light_scale::steps(pct, 100); }

@@ -46,7 +46,7 @@ class TasmotaLightDriver final : public LightDriver {
     }
     const auto dimmer = result.find("Dimmer");
     if (dimmer == result.end() || !dimmer->is_number()) return std::nullopt;
-    return dimmer->get<double>();
+    return light_scale::reported_pct(dimmer->get<double>(), 100);
   }
 
   double quantised(double pct) const override { return light_scale::steps(pct, 100); }

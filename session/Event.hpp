@@ -96,8 +96,8 @@ struct SessionStarted {
   /** Dose time at which the music began (the start: 0, or later for a dose given earlier). */
   Millis start_at{0};
   /** The room's clock was not synchronised: who confirmed it, and their device's time when they did. */
-  std::optional<std::string> clock_confirmed_by;
-  std::optional<Instant> confirmed_device_time;
+  std::optional<std::string> clock_confirmed_by{};
+  std::optional<Instant> confirmed_device_time{};
   template <class E, class V>
   static void describe(E& e, V& v) {
     v("dose_at", e.dose_at);

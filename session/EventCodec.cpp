@@ -99,9 +99,9 @@ class Reader {
     out = Millis{ms};
   }
   void get(const char* name, const json& v, Instant& out) const {
-    if (!v.is_string()) wrong(name, "an ISO 8601 instant with offset", v);
+    if (!v.is_string()) wrong(name, "an RFC 3339 instant", v);
     const auto parsed = config::parse_instant(v.get<std::string>());
-    if (!parsed) wrong(name, "an ISO 8601 instant with offset", v);
+    if (!parsed) wrong(name, "an RFC 3339 instant", v);
     out = *parsed;
   }
   void get(const char* name, const json& v, std::vector<std::string>& out) const {

@@ -2,10 +2,17 @@
 // the engine on a real file, no sound card.
 //
 //   stillroom_audio_bench play FILE --seconds N [--cache DIR] [--crossfade-every S]
+//                              [--rate HZ] [--latency MS] [--output null|portaudio]
 //       Real-time playback through the whole engine (decoder thread, player
-//       thread, 48 kHz output with soxr, loudness gain, a crossfade every S
-//       seconds into another part of the file) to the null sink. Prints
-//       "ready pid=..." once playing; the caller measures the process.
+//       thread, output at --rate (48000: the file is resampled with soxr HQ;
+//       the file's own rate: no resampling), loudness gain, a crossfade every
+//       S seconds into another part of the file) to the null sink or through
+//       PortAudio to ALSA's default device. Prints "ready pid=..." once playing;
+//       the caller measures the process.
+//   stillroom_audio_bench floor FILE --seconds N [--rate HZ]
+//       The decode floor: FILE decoded with sf_readf_float (and, with --rate,
+//       resampled with soxr HQ as the engine does) in a loop, paced to real
+//       time in one-second bursts, for N seconds. Prints "ready pid=...".
 //   stillroom_audio_bench render FILE --minutes M --out PATH [--cache DIR]
 //       Renders an M-minute session (phases with crossfades at their
 //       boundaries, gapless joins inside them) as fast as possible, then renders
@@ -15,6 +22,8 @@
 #include "audio/Frames.hpp"
 #include "audio/LoudnessCache.hpp"
 #include "audio/NullSink.hpp"
+#include "audio/PortAudioSink.hpp"
+#include "audio/Resampler.hpp"
 #include "audio/Renderer.hpp"
 #include "audio/SoundFile.hpp"
 
@@ -55,7 +64,9 @@ double cpu_seconds() {
 }
 
 [[noreturn]] void usage() {
-  std::cerr << "usage: stillroom_audio_bench play FILE --seconds N [--cache DIR] [--crossfade-every S]\n"
+  std::cerr << "usage: stillroom_audio_bench play FILE --seconds N [--cache DIR] [--crossfade-every S] [--rate HZ]\n"
+               "                              [--latency MS] [--output null|portaudio]\n"
+               "       stillroom_audio_bench floor FILE --seconds N [--rate HZ]\n"
                "       stillroom_audio_bench render FILE --minutes M --out PATH [--cache DIR]\n";
   std::exit(2);
 }
@@ -141,14 +152,33 @@ std::optional<Millis> measured_length(const std::string& file, audio::LoudnessCa
   return info->duration();
 }
 
-int play(const std::string& file, int seconds, const std::string& cache_dir, int every_s) {
+struct PlayOptions {
+  int seconds = 180;
+  std::string cache_dir = "/tmp/stillroom-bench-loudness";
+  int every_s = 150;
+  int rate = 48000;
+  int latency_ms = 0;
+  std::string output = "null";
+};
+
+int play(const std::string& file, const PlayOptions& o) {
   config::AudioSettings settings;
-  settings.loudness_cache = cache_dir;
-  audio::LoudnessCache cache(cache_dir);
+  settings.loudness_cache = o.cache_dir;
+  settings.sample_rate = o.rate;
+  if (o.latency_ms > 0) settings.latency = Millis{o.latency_ms};
+  audio::LoudnessCache cache(o.cache_dir);
   const auto length = measured_length(file, cache);
   if (!length) return 1;
   Quiet listener;
-  audio::Engine engine(settings, cache, listener, std::make_unique<audio::NullSink>());
+  std::unique_ptr<audio::Sink> sink;
+  if (o.output == "portaudio") {
+    sink = std::make_unique<audio::PortAudioSink>("default");
+  } else {
+    sink = std::make_unique<audio::NullSink>();
+  }
+  const int seconds = o.seconds;
+  const int every_s = o.every_s;
+  audio::Engine engine(settings, cache, listener, std::move(sink));
   engine.start();
   engine.follow(crossfading_plan(file, *length, Millis{every_s * 1000LL}, Millis{(seconds + 60) * 1000LL}),
                 Millis{0});
@@ -157,8 +187,45 @@ int play(const std::string& file, int seconds, const std::string& cache_dir, int
   const auto stats = engine.stats();
   engine.stop();
   std::cout << "played_s=" << stats.frames_played / static_cast<std::uint64_t>(settings.sample_rate) << "\n"
-            << "underruns=" << stats.underruns << "\n"
+            << "underruns=" << stats.underruns + stats.device_underflows << "\n"
             << "problems=" << listener.problems << "\n";
+  return 0;
+}
+
+/** Decodes (and resamples when `rate` differs from the file's) in one-second bursts at real-time pace. */
+int floor_run(const std::string& file, int seconds, int rate) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(file.c_str(), SFM_READ, &info);
+  if (f == nullptr) {
+    std::cerr << file << ": " << sf_strerror(nullptr) << "\n";
+    return 1;
+  }
+  std::unique_ptr<audio::Resampler> resampler;
+  if (rate > 0 && rate != info.samplerate) resampler = std::make_unique<audio::Resampler>(info.samplerate, rate, info.channels);
+  const auto per_second = static_cast<std::size_t>(info.samplerate);
+  std::vector<float> in(per_second * static_cast<std::size_t>(info.channels));
+  std::vector<float> out((per_second * 2 + 1024) * static_cast<std::size_t>(info.channels));
+  std::cout << "ready pid=" << ::getpid() << std::endl;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int s = 0; s < seconds; ++s) {
+    sf_count_t n = sf_readf_float(f, in.data(), static_cast<sf_count_t>(per_second));
+    if (n < static_cast<sf_count_t>(per_second)) {
+      sf_seek(f, 0, SEEK_SET);
+      n = sf_readf_float(f, in.data(), static_cast<sf_count_t>(per_second));
+    }
+    if (resampler) {
+      std::size_t fed = 0;
+      while (fed < static_cast<std::size_t>(n)) {
+        std::size_t used = 0;
+        resampler->process(in.data() + fed * static_cast<std::size_t>(info.channels), static_cast<std::size_t>(n) - fed,
+                           used, out.data(), out.size() / static_cast<std::size_t>(info.channels));
+        fed += used;
+        if (used == 0) break;
+      }
+    }
+    std::this_thread::sleep_until(t0 + std::chrono::seconds(s + 1));
+  }
+  sf_close(f);
   return 0;
 }
 
@@ -265,22 +332,24 @@ int main(int argc, char** argv) {
   if (argc < 3) usage();
   const std::string mode = argv[1];
   const std::string file = argv[2];
-  int seconds = 180;
+  PlayOptions play_options;
   int minutes = 120;
-  int every = 150;
   std::string out;
-  std::string cache = "/tmp/stillroom-bench-loudness";
   for (int i = 3; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
     const std::string value = argv[i + 1];
-    if (key == "--seconds") seconds = std::stoi(value);
+    if (key == "--seconds") play_options.seconds = std::stoi(value);
     else if (key == "--minutes") minutes = std::stoi(value);
     else if (key == "--out") out = value;
-    else if (key == "--cache") cache = value;
-    else if (key == "--crossfade-every") every = std::stoi(value);
+    else if (key == "--cache") play_options.cache_dir = value;
+    else if (key == "--crossfade-every") play_options.every_s = std::stoi(value);
+    else if (key == "--rate") play_options.rate = std::stoi(value);
+    else if (key == "--latency") play_options.latency_ms = std::stoi(value);
+    else if (key == "--output" && (value == "null" || value == "portaudio")) play_options.output = value;
     else usage();
   }
-  if (mode == "play") return play(file, seconds, cache, every);
-  if (mode == "render" && !out.empty()) return render(file, minutes, out, cache);
+  if (mode == "play") return play(file, play_options);
+  if (mode == "floor") return floor_run(file, play_options.seconds, play_options.rate);
+  if (mode == "render" && !out.empty()) return render(file, minutes, out, play_options.cache_dir);
   usage();
 }

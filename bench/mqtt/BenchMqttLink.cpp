@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
   const auto has = [&](const std::string& flag) { return std::find(args.begin(), args.end(), flag) != args.end(); };
   try {
     if (!args.empty() && args[0] == "latency") return latency(number("--count", 1000), !has("--no-nodelay"));
-    if (!args.empty() && args[0] == "reconnect") return reconnect(number("--rounds", 5));
+    if (!args.empty() && args[0] == "reconnect") return reconnect(number("--rounds", 10));
     if (!args.empty() && args[0] == "serve") return serve();
   } catch (const std::exception& e) {
     std::cerr << "bench_mqtt_link: " << e.what() << "\n";

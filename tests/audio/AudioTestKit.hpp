@@ -4,6 +4,7 @@
 #pragma once
 
 #include "audio/EngineEvent.hpp"
+#include "audio/Loudness.hpp"
 #include "audio/LoudnessCache.hpp"
 #include "audio/SoundFile.hpp"
 #include "audio/Frames.hpp"
@@ -15,7 +16,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <mutex>
 #include <numbers>
 #include <string>
@@ -26,12 +29,25 @@ namespace stillroom::test {
 
 using config::Millis;
 
-/** Records every engine event (thread-safe). */
+/** Records every engine event (thread-safe); tests wait on it for the events they expect. */
 class EventLog final : public audio::EngineListener {
  public:
   void on_engine_event(const audio::EngineEvent& event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(event);
+    {
+      std::lock_guard lock(mutex_);
+      events_.push_back(event);
+    }
+    arrived_.notify_all();
+  }
+  /** Waits until `count` events of `kind` have arrived; false after `timeout` without them. */
+  bool wait_for(audio::EngineEvent::Kind kind, std::size_t count = 1,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    return arrived_.wait_for(lock, timeout, [&] {
+      return static_cast<std::size_t>(std::count_if(events_.begin(), events_.end(),
+                                                    [&](const audio::EngineEvent& e) { return e.kind == kind; })) >=
+             count;
+    });
   }
   [[nodiscard]] std::vector<audio::EngineEvent> events() const {
     std::lock_guard lock(mutex_);
@@ -47,6 +63,7 @@ class EventLog final : public audio::EngineListener {
 
  private:
   mutable std::mutex mutex_;
+  std::condition_variable arrived_;
   std::vector<audio::EngineEvent> events_;
 };
 
@@ -161,6 +178,63 @@ inline double rms(const Samples& s, int ch, std::int64_t first, std::int64_t cou
   double sum = 0;
   for (std::int64_t i = 0; i < count; ++i) sum += static_cast<double>(s.at(first + i, ch)) * s.at(first + i, ch);
   return std::sqrt(sum / static_cast<double>(std::max<std::int64_t>(1, count)));
+}
+
+/**
+ * Two tracks mastered 14 dB apart (1 kHz sines peaking at -22 and -8 dBFS, 2 s
+ * each at 48 kHz), written without seeding the loudness cache: their loudness
+ * is measured as preload would. `level` is the RMS both play at once
+ * normalised (the same for both: normalisation removes the difference).
+ */
+struct MasteredApart {
+  std::string quiet;
+  std::string loud;
+  double level = 0.0;
+};
+
+inline MasteredApart mastered_apart(AudioWorkspace& w) {
+  MasteredApart m;
+  const double amp_quiet = std::pow(10.0, -22.0 / 20);
+  const double amp_loud = std::pow(10.0, -8.0 / 20);
+  m.quiet = (w.dir / "quiet.wav").string();
+  m.loud = (w.dir / "loud.wav").string();
+  ToneFile::write(m.quiet, ToneFile::sine(48000, 2, 96000, 1000.0, amp_quiet), true);
+  ToneFile::write(m.loud, ToneFile::sine(48000, 2, 96000, 1000.0, amp_loud), true);
+  std::string error;
+  const auto lq = w.cache.measure(m.quiet, error);
+  const auto ll = w.cache.measure(m.loud, error);
+  REQUIRE_MESSAGE(lq, error);
+  REQUIRE_MESSAGE(ll, error);
+  CHECK(ll->integrated_lufs - lq->integrated_lufs == doctest::Approx(14.0).epsilon(0.01));
+  const double gq = std::pow(10.0, audio::normalisation_gain_db(*lq, w.settings.loudness_target_lufs,
+                                                                w.settings.true_peak_ceiling_dbtp) / 20);
+  const double gl = std::pow(10.0, audio::normalisation_gain_db(*ll, w.settings.loudness_target_lufs,
+                                                                w.settings.true_peak_ceiling_dbtp) / 20);
+  // Normalised, both sines have the same RMS (within the meter's precision).
+  CHECK(gq * amp_quiet == doctest::Approx(gl * amp_loud).epsilon(0.01));
+  m.level = std::max(gq * amp_quiet, gl * amp_loud) / std::sqrt(2.0);
+  return m;
+}
+
+/**
+ * Checks every 50 ms window of channel 0 in [first, last): none louder than
+ * `level` + 1 dB, none quieter than `level` - 1 dB (the music never dips
+ * either). Returns the loudest window in dB relative to `level`.
+ */
+inline double check_windows(const Samples& s, std::int64_t first, std::int64_t last, double level) {
+  const std::int64_t window = s.rate / 20;
+  double loudest = -1000;
+  int checked = 0;
+  for (std::int64_t w = first; w + window <= last; w += window / 2) {
+    const double db = 20 * std::log10(std::max(1e-12, rms(s, 0, w, window)) / level);
+    loudest = std::max(loudest, db);
+    INFO("window at " << double(w) / s.rate << " s: " << db << " dB");
+    CHECK(db < 1.0);
+    CHECK(db > -1.0);
+    ++checked;
+  }
+  CHECK(checked > 10);
+  return loudest;
 }
 
 /** Largest |x[i+1] - x[i]| of channel `ch` over [first, last). */

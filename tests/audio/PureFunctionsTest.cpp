@@ -1,9 +1,10 @@
-// The pure pieces: time mapping, fade curves, ramps, the master envelope and
-// channel mapping.
+// The pure pieces: time mapping, fade curves, ramps, the master envelope,
+// channel mapping and the choice of output rate.
 #include "audio/ChannelMapper.hpp"
 #include "audio/Curves.hpp"
 #include "audio/Frames.hpp"
 #include "audio/MasterEnvelope.hpp"
+#include "audio/OutputRate.hpp"
 #include "audio/Ramp.hpp"
 
 #include <doctest/doctest.h>
@@ -121,4 +122,41 @@ TEST_CASE("channel mapping: mono to all, stereo to mono, surround folds down") {
   CHECK(five_one.weight(0, 3) == 0.0f);  // LFE dropped
   ChannelMapper same(2, 2);
   CHECK(same.identity());
+}
+
+TEST_CASE("output rate: the rate of most of the music coming, the fallback when none or on a tie") {
+  const auto seg = [](const std::string& file, long long from_s, long long to_s) {
+    stillroom::plan::Segment s;
+    s.file = file;
+    s.start = Millis{from_s * 1000};
+    s.end = Millis{to_s * 1000};
+    return s;
+  };
+  const auto rate_of = [](const std::string& file) {
+    if (file == "cd.flac") return 44100;
+    if (file == "dat.wav") return 48000;
+    if (file == "hires.flac") return 96000;
+    return 0;  // unreadable
+  };
+  stillroom::plan::Plan p;
+  p.segments = {seg("cd.flac", 0, 600), seg("dat.wav", 600, 700), seg("cd.flac", 700, 1300)};
+  CHECK(music_rate(p, Millis{0}, std::chrono::hours(1), 48000, rate_of) == 44100);
+  // Only what sounds in the window counts: from 590 s, 100 s at 48 kHz against 10 + 60 s at 44.1 kHz.
+  CHECK(music_rate(p, Millis{590'000}, Millis{170'000}, 44100, rate_of) == 48000);
+  // Nothing known: the fallback.
+  p.segments = {seg("missing.flac", 0, 600)};
+  CHECK(music_rate(p, Millis{0}, std::chrono::hours(1), 48000, rate_of) == 48000);
+  p.segments.clear();
+  CHECK(music_rate(p, Millis{0}, std::chrono::hours(1), 48000, rate_of) == 48000);
+  // A tie: the fallback if it is tied, else the higher rate.
+  p.segments = {seg("cd.flac", 0, 100), seg("dat.wav", 100, 200)};
+  CHECK(music_rate(p, Millis{0}, std::chrono::hours(1), 48000, rate_of) == 48000);
+  CHECK(music_rate(p, Millis{0}, std::chrono::hours(1), 44100, rate_of) == 44100);
+  p.segments = {seg("cd.flac", 0, 100), seg("hires.flac", 100, 200)};
+  CHECK(music_rate(p, Millis{0}, std::chrono::hours(1), 48000, rate_of) == 96000);
+  // Planned silence is not music.
+  auto quiet = seg("", 0, 5000);
+  quiet.silence = true;
+  p.segments = {quiet, seg("cd.flac", 0, 10)};
+  CHECK(music_rate(p, Millis{0}, std::chrono::hours(1), 48000, rate_of) == 44100);
 }

@@ -144,28 +144,118 @@ TEST_CASE("gapless joins at 44.1 kHz: one resampler carries on across the join")
   CHECK(started[2].at == audio::frames_to_ms(join2, 48000));
 }
 
-TEST_CASE("a join between tracks of different loudness ramps the gain instead of stepping it") {
+TEST_CASE("following the same plan again just before a gapless join changes nothing") {
+  Session s;
+  const auto fa = s.file("a.wav", ToneFile::noise(48000, 2, 48000 * 3, 0.3, 4));
+  const auto fb = s.file("b.wav", ToneFile::noise(48000, 2, 48000 * 3, 0.3, 5));
+  const auto plan = plan_of(chain(s, {fa, fb}, Millis{0}));
+  const auto render = [&](bool refollow) {
+    const auto path = (s.dir / (refollow ? "again.wav" : "once.wav")).string();
+    audio::Renderer r(s.settings, s.cache, s.log, path);
+    r.follow(plan);
+    // 2.5 s: the joined segment's voice is waiting for its predecessor to run out.
+    r.render_until(Millis{2500});
+    if (refollow) r.follow(plan);
+    r.render_until(Millis{6000});
+    r.finish();
+    return ToneFile::read(path);
+  };
+  const Samples once = render(false);
+  const Samples again = render(true);
+  REQUIRE(once.frames() == again.frames());
+  CHECK(once.data == again.data);
+}
+
+TEST_CASE("a join into a track mastered 14 dB louder: its own gain from its first sample, no burst") {
+  Session s;
+  const MasteredApart m = mastered_apart(s);
+  const auto path = (s.dir / "out.wav").string();
+  {
+    audio::Renderer r(s.settings, s.cache, s.log, path);
+    r.follow(plan_of(chain(s, {m.quiet, m.loud, m.quiet}, Millis{0})));
+    r.render_until(Millis{6000});
+    r.finish();
+  }
+  const Samples out = ToneFile::read(path);
+  // After the anti-click ramp of the first 10 ms, every 50 ms window is at the normalised level, across both
+  // joins (quiet -> loud, loud -> quiet).
+  const double loudest = check_windows(out, 480, 6 * 48000 - 480, m.level);
+  MESSAGE("loudest 50 ms window: " << loudest << " dB against the normalised level");
+}
+
+TEST_CASE("what normalisation leaves of a loudness difference across a join is a ramp that never overshoots") {
   Session s;
   const auto fa = s.file("a.wav", dc(48000, 48000, 0.5f, 0.5f));
   const auto fb = s.file("b.wav", dc(48000, 48000, 0.5f, 0.5f));
-  std::string error;
-  REQUIRE(s.cache.store(fb, audio::Loudness{s.settings.loudness_target_lufs + 6.0, -20.0}, error));  // 6 dB louder
-  const auto path = (s.dir / "out.wav").string();
-  {
+  const std::int64_t len = audio::ms_to_frames(s.settings.ramps.volume, 48000);
+  const double target = s.settings.loudness_target_lufs;
+  const auto render = [&](audio::Loudness a, audio::Loudness b) {
+    std::string error;
+    REQUIRE(s.cache.store(fa, a, error));
+    REQUIRE(s.cache.store(fb, b, error));
+    const auto path = (s.dir / "out.wav").string();
     audio::Renderer r(s.settings, s.cache, s.log, path);
     r.follow(plan_of(chain(s, {fa, fb}, Millis{0})));
     r.render_until(Millis{2000});
     r.finish();
+    return ToneFile::read(path);
+  };
+  SUBCASE("into a louder track: from the level heard before, up to its own") {
+    // A is 7 dB under the target and its true peak keeps it there; B normalises to the target.
+    const Samples out = render({target - 7.0, -1.0}, {target, -20.0});
+    const double from = 0.5 * std::pow(10.0, -7.0 / 20);
+    CHECK(out.at(47999, 0) == doctest::Approx(0.5).epsilon(1e-6));
+    CHECK(out.at(48000, 0) == doctest::Approx(from).epsilon(1e-5));
+    CHECK(out.at(48000 + len, 0) == doctest::Approx(0.5).epsilon(1e-5));
+    double previous = 0;
+    bool rising = true;
+    for (std::int64_t f = 48000; f < 48000 + len + 100; ++f) {
+      rising &= out.at(f, 0) >= previous - 1e-7 && out.at(f, 0) <= 0.5 + 1e-6;
+      previous = out.at(f, 0);
+    }
+    CHECK(rising);
+    // Steepest point of a raised-cosine ramp of 7 dB ending at amplitude 0.5.
+    const double bound = 0.5 * std::log(10.0) / 20.0 * 7.0 * std::numbers::pi / 2 / double(len);
+    CHECK(max_step(out, 0, 48000, 48000 + len + 10) < bound * 1.001 + 1e-7);
   }
+  SUBCASE("into a quieter track its true peak holds down: never lifted above its ceiling") {
+    const Samples out = render({target, -20.0}, {target - 7.0, -1.0});
+    CHECK(out.at(47999, 0) == doctest::Approx(0.5).epsilon(1e-6));
+    for (std::int64_t f : {std::int64_t{48000}, 48000 + len / 2, 48000 + len, std::int64_t{90000}}) {
+      CHECK(out.at(f, 0) == doctest::Approx(0.5).epsilon(1e-6));
+    }
+  }
+  SUBCASE("between tracks that both normalise: no ramp at all") {
+    const Samples out = render({target + 6.0, -20.0}, {target - 6.0, -20.0});
+    CHECK(out.at(47999, 0) == doctest::Approx(0.5 * std::pow(10.0, -6.0 / 20)).epsilon(1e-6));
+    CHECK(out.at(48000, 0) == doctest::Approx(0.5 * std::pow(10.0, 6.0 / 20)).epsilon(1e-6));  // the same loudness
+    CHECK(out.at(48001, 0) == doctest::Approx(0.5 * std::pow(10.0, 6.0 / 20)).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("sample_rate auto: a render at the rate of most of its music, that music untouched") {
+  Session s;
+  s.settings.sample_rate_auto = true;  // falls back to 48000
+  const auto fa = s.file("a.wav", ToneFile::noise(44100, 2, 44100 * 4 + 7, 0.3, 12));
+  const auto fb = s.file("b.wav", ToneFile::sine(48000, 2, 48000, 440.0, 0.3));  // the odd one out
+  const auto path = (s.dir / "out.wav").string();
+  int rate = 0;
+  {
+    audio::Renderer r(s.settings, s.cache, s.log, path);
+    r.follow(plan_of(chain(s, {fa, fb}, Millis{0})));
+    rate = r.sample_rate();
+    r.render_until(Millis{5200});
+    r.finish();
+  }
+  CHECK(rate == 44100);
   const Samples out = ToneFile::read(path);
-  const std::int64_t len = audio::ms_to_frames(s.settings.ramps.volume, 48000);
-  CHECK(out.at(47999, 0) == doctest::Approx(0.5).epsilon(1e-6));
-  CHECK(out.at(48000, 0) == doctest::Approx(0.5).epsilon(1e-6));
-  CHECK(out.at(48000 + len / 2, 0) == doctest::Approx(0.5 * std::pow(10.0, -3.0 / 20)).epsilon(1e-5));
-  CHECK(out.at(48000 + len, 0) == doctest::Approx(0.5 * std::pow(10.0, -6.0 / 20)).epsilon(1e-5));
-  // Steepest point of a raised-cosine ramp of 6 dB starting at amplitude 0.5.
-  const double bound = 0.5 * std::log(10.0) / 20.0 * 6.0 * std::numbers::pi / 2 / double(len);
-  CHECK(max_step(out, 0, 47000, 48000 + len + 10) < bound * 1.001 + 1e-7);
+  CHECK(out.rate == 44100);
+  const Samples a = ToneFile::read(fa);
+  double worst = 0;
+  for (std::int64_t f = 441; f < a.frames(); ++f) worst = std::max(worst, double(std::abs(out.at(f, 0) - a.at(f, 0))));
+  CHECK(worst == 0.0);
+  // The 48 kHz track follows it, resampled to 44.1 kHz: still a 440 Hz sine at its level.
+  CHECK(goertzel(out, 0, a.frames() + 4410, 22050, 440.0) == doctest::Approx(0.3).epsilon(0.01));
 }
 
 TEST_CASE("following a new plan: a late cue ramps from now with its full length, a vanished segment fades out") {

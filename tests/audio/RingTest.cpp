@@ -1,13 +1,19 @@
 // The output ring and the real-time callback path: order and counts across two
 // threads, underruns counted and filled with zeros, and no allocation at all in
-// the code a PortAudio callback runs (operator new is counted in this binary).
+// the code a PortAudio callback runs. operator new is counted in this binary,
+// in all and on the engine's player thread (AllocationCount.hpp).
+#include "AllocationCount.hpp"
+
 #include "audio/FrameRing.hpp"
 #include "audio/PortAudioSink.hpp"
 #include "audio/Sink.hpp"
 
 #include <doctest/doctest.h>
 
+#include <sys/prctl.h>
+
 #include <atomic>
+#include <cstring>
 #include <cstdlib>
 #include <new>
 #include <thread>
@@ -15,15 +21,34 @@
 
 namespace {
 std::atomic<std::uint64_t> g_allocations{0};
+std::atomic<std::uint64_t> g_player_allocations{0};
+
+/** Whether the calling thread is the engine's player thread (by its name; prctl allocates nothing). */
+bool on_player_thread() noexcept {
+  char name[16] = {};
+  ::prctl(PR_GET_NAME, name, 0, 0, 0);
+  return std::strcmp(name, "sr-player") == 0;
 }
 
-void* operator new(std::size_t size) {
+void count_allocation() noexcept {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (on_player_thread()) g_player_allocations.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+std::uint64_t stillroom::test::player_thread_allocations() noexcept { return g_player_allocations.load(); }
+
+// Optimised builds inline these into each other, and GCC then takes free() of what operator new returned for
+// a mismatch; here both sides are malloc and free on purpose.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t size) {
+  count_allocation();
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  count_allocation();
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -31,6 +56,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 using namespace stillroom::audio;
 

@@ -1,3 +1,4 @@
+#include "audio/Mp3Layout.hpp"
 #include "audio/SoundFile.hpp"
 
 #include "support/TempDir.hpp"
@@ -6,9 +7,13 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 
+using stillroom::audio::check_sound_file;
 using stillroom::audio::decode_sound_file;
+using stillroom::audio::read_mp3_layout;
 using stillroom::audio::probe_sound_file;
 using stillroom::config::Millis;
 using stillroom::test::TempDir;
@@ -28,6 +33,29 @@ void scribble_middle(const std::filesystem::path& path, std::size_t count) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
   f.seekp(static_cast<std::streamoff>(size / 2));
   for (std::size_t i = 0; i < count; ++i) f.put(static_cast<char>((i * 131 + 7) & 0xFF));
+}
+
+/** Runs a shell command line; true when it exited 0. */
+bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+
+/** Constant-bitrate MP3s without a length header, as sox and `lame -t` (no Xing/Info frame) write them. */
+std::vector<std::filesystem::path> headerless_mp3s(TempDir& dir) {
+  const auto wav = dir / "source.wav";
+  // 20.07 s: not a whole number of MPEG frames, so the size-based estimate is off.
+  ToneFile::write(wav, ToneFile::sine(44100, 2, 885087, 440, 0.3));
+  std::vector<std::filesystem::path> made;
+  for (int kbps : {96, 128, 192, 320}) {
+    const auto by_sox = dir / ("sox-" + std::to_string(kbps) + ".mp3");
+    REQUIRE_MESSAGE(run("sox '" + wav.string() + "' -C " + std::to_string(kbps) + " '" + by_sox.string() + "'"),
+                    "sox with MP3 support is needed (scripts/install-deps installs sox and libsox-fmt-mp3)");
+    made.push_back(by_sox);
+    const auto by_lame = dir / ("lame-" + std::to_string(kbps) + ".mp3");
+    REQUIRE_MESSAGE(run("lame --quiet -t --cbr -b " + std::to_string(kbps) + " '" + wav.string() + "' '" +
+                        by_lame.string() + "'"),
+                    "lame is needed (scripts/install-deps installs it)");
+    made.push_back(by_lame);
+  }
+  return made;
 }
 
 }  // namespace
@@ -114,4 +142,57 @@ TEST_CASE("decode check reports a corrupt FLAC stream") {
   CHECK(error.find("of 88200 frames decode") != std::string::npos);
   CHECK(error.rfind("truncated: ", 0) == 0);
   CHECK(error.find("flac decoder)") != std::string::npos);
+}
+
+TEST_CASE("constant-bitrate MP3s without a length header pass the decode check and decode in full") {
+  TempDir dir("stillroom-mp3");
+  const auto mp3s = headerless_mp3s(dir);
+  const auto source = *check_sound_file((dir / "source.wav").string(), 2).loudness;
+  for (const auto& path : mp3s) {
+    INFO(path.filename().string());
+    const auto layout = read_mp3_layout(path.string());
+    REQUIRE(layout.has_value());
+    CHECK_FALSE(layout->length_header);
+    CHECK_FALSE(layout->last_frame_cut);
+    std::string error;
+    const auto info = probe_sound_file(path.string(), error);
+    REQUIRE_MESSAGE(info, error);
+    const auto check = check_sound_file(path.string(), 2);
+    INFO(check.error);
+    CHECK(check.ok);
+    CHECK(check.error.empty());
+    // Every MPEG frame decoded: 1152 samples each (MPEG-1 layer III, no encoder delay known to trim).
+    CHECK(check.decoded == layout->frames * 1152);
+    CHECK(check.decoded * 100 / info->sample_rate >= 2007);  // all 20.07 s (lame may encode 96 kbps at 32 kHz)
+    // And the loudness of it, in the same pass: that of the source, within what MP3 encoding changes.
+    REQUIRE(check.loudness.has_value());
+    CHECK(std::abs(check.loudness->integrated_lufs - source.integrated_lufs) < 0.6);
+    CHECK(decode_sound_file(path.string(), error));
+  }
+  // The same tone with LAME's Info frame: its count is exact, and all of it decodes too.
+  const auto with_header = dir / "lame-info.mp3";
+  REQUIRE(run("lame --quiet --cbr -b 128 '" + (dir / "source.wav").string() + "' '" + with_header.string() + "'"));
+  const auto layout = read_mp3_layout(with_header.string());
+  REQUIRE(layout);
+  CHECK(layout->length_header);
+  std::string error;
+  CHECK(decode_sound_file(with_header.string(), error));
+  CHECK(probe_sound_file(with_header.string(), error)->frames == 885087);
+}
+
+TEST_CASE("an MP3 without a length header that is really truncated is still reported") {
+  TempDir dir("stillroom-mp3-cut");
+  for (const auto& path : headerless_mp3s(dir)) {
+    INFO(path.filename().string());
+    // Cut in the middle of a frame: half the file and a few bytes.
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2 + 7);
+    const auto layout = read_mp3_layout(path.string());
+    REQUIRE(layout);
+    CHECK(layout->last_frame_cut);
+    std::string error;
+    CHECK_FALSE(decode_sound_file(path.string(), error));
+    INFO(error);
+    CHECK(error.rfind("truncated: the file ends inside an MPEG frame (", 0) == 0);
+    CHECK(error.find(" frames decode") != std::string::npos);
+  }
 }

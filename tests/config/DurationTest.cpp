@@ -2,13 +2,12 @@
 
 #include <doctest/doctest.h>
 
-using namespace std::chrono_literals;
+#include <string>
+
 using stillroom::config::format_clock;
 using stillroom::config::format_duration;
-using stillroom::config::format_instant;
 using stillroom::config::Millis;
 using stillroom::config::parse_duration;
-using stillroom::config::parse_instant;
 
 TEST_CASE("durations as people write them") {
   CHECK(parse_duration("90s") == Millis{90'000});
@@ -30,6 +29,12 @@ TEST_CASE("malformed durations are refused") {
   }
 }
 
+TEST_CASE("a number too large for a double is refused, not thrown (found by the datetime fuzz target)") {
+  CHECK_FALSE(parse_duration("1" + std::string(400, '0') + "s").has_value());
+  CHECK_FALSE(parse_duration("1h3m2" + std::string(400, '0') + "s").has_value());
+  CHECK(parse_duration(std::string(300, '0') + "15m") == Millis{900'000});
+}
+
 TEST_CASE("durations format back to their shortest form") {
   CHECK(format_duration(Millis{5'400'000}) == "1h30m");
   CHECK(format_duration(Millis{1'500}) == "1.5s");
@@ -47,21 +52,4 @@ TEST_CASE("dose clock formatting") {
   CHECK(format_clock(Millis{0}) == "+0:00:00");
   CHECK(format_clock(Millis{-600'000}) == "-0:10:00");
   CHECK(format_clock(Millis{7'261'999}) == "+2:01:01");
-}
-
-TEST_CASE("ISO 8601 instants with offsets") {
-  const auto z = parse_instant("2026-11-22T09:30:00Z");
-  REQUIRE(z);
-  CHECK(format_instant(*z) == "2026-11-22T09:30:00.000Z");
-  const auto plus = parse_instant("2026-11-22T10:30:00.250+01:00");
-  REQUIRE(plus);
-  CHECK(format_instant(*plus) == "2026-11-22T09:30:00.250Z");
-  const auto minus = parse_instant("2026-11-21T23:00:00-05:00");
-  REQUIRE(minus);
-  CHECK(format_instant(*minus) == "2026-11-22T04:00:00.000Z");
-  CHECK_FALSE(parse_instant("2026-11-22T09:30:00").has_value());  // no offset: ambiguous
-  CHECK_FALSE(parse_instant("2026-02-30T09:30:00Z").has_value());
-  CHECK_FALSE(parse_instant("2026-11-22T25:00:00Z").has_value());
-  CHECK_FALSE(parse_instant("yesterday").has_value());
-  CHECK_FALSE(parse_instant("2026-11-22T09:30:00Zjunk").has_value());
 }

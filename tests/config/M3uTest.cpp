@@ -69,3 +69,16 @@ TEST_CASE("M3U: attributes with quoted commas, file URLs, streams refused") {
   CHECK(list.problems[1].line == 4);
   CHECK(list.problems[1].message == "only local files can be played, got 'file://otherhost/x.flac'");
 }
+
+TEST_CASE("M3U: an #EXTINF length under a millisecond or beyond eleven days is no length (found by the m3u fuzz target)") {
+  const auto list = parse_m3u("#EXTINF:1e-60,A\na.wav\n#EXTINF:1e300,B\nb.wav\n#EXTINF:0.0005,C\nc.wav\n"
+                              "#EXTINF:1000000,D\nd.wav\n#EXTINF:1000000.5,E\ne.wav\n",
+                              "/m");
+  REQUIRE(list.items.size() == 5);
+  CHECK_FALSE(list.items[0].length.has_value());
+  CHECK_FALSE(list.items[1].length.has_value());
+  CHECK(list.items[2].length == stillroom::config::Millis{1});
+  CHECK(list.items[3].length == stillroom::config::Millis{1'000'000'000});
+  CHECK_FALSE(list.items[4].length.has_value());
+  CHECK(list.items[1].title == "B");
+}

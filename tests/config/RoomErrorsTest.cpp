@@ -132,6 +132,27 @@ TEST_CASE("audio: unknown output, values out of range, a default above the cap")
   CHECK(library.room.audio.max_volume_db == -6.0);
 }
 
+TEST_CASE("audio: sample_rate is the music's own unless a rate is given") {
+  MiniRoom room;
+  const std::string text = room_with_lights(good_scenes);
+  const auto load = [&](const std::string& audio) {
+    std::string t = text;
+    t.replace(t.find("audio: { output: null }"), 23, audio);
+    room.write("room.yaml", t);
+    Problems problems;
+    auto library = room.load(problems);
+    CHECK(problems.empty());
+    return library.room.audio;
+  };
+  const auto absent = load("audio: { output: null }");
+  CHECK(absent.sample_rate_auto);
+  CHECK(absent.sample_rate == 48000);  // what plays when the music says nothing
+  CHECK(load("audio: { output: null, sample_rate: auto }").sample_rate_auto);
+  const auto fixed = load("audio: { output: null, sample_rate: 44100 }");
+  CHECK_FALSE(fixed.sample_rate_auto);
+  CHECK(fixed.sample_rate == 44100);
+}
+
 TEST_CASE("roles naming unknown commands and devices naming unknown roles") {
   MiniRoom room;
   std::string text = room_with_lights(good_scenes);

@@ -72,3 +72,17 @@ TEST_CASE("record: the JSON export holds the session's events, the checkpoint an
   CHECK(json["events"][4]["seq"] == 6);
   CHECK(json["events"][4]["prev_hash"] != json["events"][3]["hash"]);
 }
+
+TEST_CASE("record: a damaged row still exports - its payload as text, bytes that are not UTF-8 replaced") {
+  // Found by the record fuzz target: a changed byte made a payload unreadable and the export threw.
+  RecordEvent e;
+  e.seq = 3;
+  e.type = "volume";
+  e.session = "s-\xff";
+  e.payload = R"({"db":-6)";
+  const auto json = to_json(e);
+  CHECK(json["payload"] == R"({"db":-6)");
+  const std::string text = export_text(export_json({"s-1", {e}, std::nullopt, std::nullopt}));
+  CHECK(text.find(R"("payload": "{\"db\":-6")") != std::string::npos);
+  CHECK(text.find("\"session\": \"s-\xef\xbf\xbd\"") != std::string::npos);
+}

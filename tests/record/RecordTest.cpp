@@ -289,7 +289,7 @@ TEST_CASE("record: malformed events are refused with a specific message and chan
       {draft("volume", {{"db", "loud"}}), "volume: payload field 'db' must be a number"},
       {draft("volume", {{"db", nan}}), "volume: payload field 'db' must be a finite number"},
       {draft("volume", {{"db", 1}, {"trim", {1.0, inf}}}), "volume: payload.trim[1] is not a finite number"},
-      {changed(dose, "given_at", "yesterday"), "dose: payload field 'given_at' must be an ISO 8601 instant"},
+      {changed(dose, "given_at", "yesterday"), "dose: payload field 'given_at' must be an RFC 3339 instant"},
       {draft(dose, ""), "dose: session is empty"},
       {changed(dose, "amount", 0), "dose: payload field 'amount' must be greater than 0"},
       {changed(dose, "unit", "ml"), "dose: payload field 'unit' must be mg"},

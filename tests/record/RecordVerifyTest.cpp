@@ -238,6 +238,33 @@ TEST_CASE("record: a row with the wrong column types is reported as malformed") 
   CHECK(result.broken_seq == 7);
 }
 
+TEST_CASE("record: a row whose text is not UTF-8 is malformed, not a crash (found by the record fuzz target)") {
+  TempDir dir;
+  make_record(dir / "record.db");
+  {
+    RawDb raw(dir / "record.db");
+    raw.drop_triggers();
+    raw.must("UPDATE events SET type = CAST(X'766f6c756d65ff' AS TEXT) WHERE seq = 4");
+  }
+  const auto result = verify_file(dir / "record.db");
+  CHECK(result.problem == VerifyResult::Problem::MalformedRow);
+  CHECK(result.broken_seq == 4);
+  CHECK(result.detail == "text columns must hold UTF-8 text");
+}
+
+TEST_CASE("record: UTF-8 as the canonical form needs it") {
+  CHECK(is_valid_utf8("c-1042, Stillroom ☾ 𝄞 é"));
+  CHECK(is_valid_utf8(""));
+  CHECK_FALSE(is_valid_utf8("\xff"));
+  CHECK_FALSE(is_valid_utf8("\xc3"));              // cut short
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xe0\x80\xaf"));      // overlong
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xe2\x98"));          // cut short
+  CHECK(is_valid_utf8("\xf4\x8f\xbf\xbf"));        // U+10FFFF
+}
+
 TEST_CASE("record: opening a tampered record preserves it, starts a new one and names the last good event") {
   TempDir dir;
   const auto events = make_record(dir / "record.db");

@@ -89,7 +89,7 @@ TEST_CASE("discovery is published on connect - again when Home Assistant comes o
   const auto config = test::room_for(broker, dir);
   test::ToyRoom toy;
   room::RoomLink link(config, toy);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   REQUIRE(link.wait_connected(10s));
 
@@ -122,6 +122,9 @@ TEST_CASE("discovery is published on connect - again when Home Assistant comes o
   CHECK(removed->payload.empty());
   test::MqttProbe later(broker.port(), "ha2", "homeassistant", "h-secret");
   later.subscribe("homeassistant/device/+/config");
-  std::this_thread::sleep_for(300ms);
+  // Retained messages come right after the subscription, before anything published later on it: once this
+  // marker is back, a retained discovery message would have arrived.
+  REQUIRE(later.publish("homeassistant/device/marker/config", "marker").ok);
+  REQUIRE(later.wait_for("homeassistant/device/marker/config").has_value());
   CHECK(later.received("homeassistant/device/stillroom_room-1/config").empty());  // nothing retained any more
 }

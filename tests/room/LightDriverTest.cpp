@@ -80,6 +80,25 @@ TEST_CASE("Shelly Gen2: Light.Set RPC on <prefix>/rpc; status on <prefix>/status
   CHECK(*driver->reported_brightness(R"({"id":1,"output":false,"brightness":40})") == doctest::Approx(0.0));
 }
 
+TEST_CASE("a reported level off the device's scale tells nothing (found by the light_state fuzz target)") {
+  auto hass = device("homeassistant", "home/lights/lamp/set");
+  hass.state_topic = "home/lights/lamp/state";
+  const auto z2m = room::make_light_driver(device("zigbee2mqtt", "zigbee2mqtt/ceiling"), "stillroom-room-1");
+  const auto ha = room::make_light_driver(hass, "stillroom-room-1");
+  const auto tasmota = room::make_light_driver(device("tasmota", "lamp"), "stillroom-room-1");
+  const auto shelly = room::make_light_driver(device("shelly", "strip"), "stillroom-room-1");
+  CHECK(*z2m->reported_brightness(R"({"state":"ON","brightness":254})") == doctest::Approx(100.0));
+  CHECK_FALSE(z2m->reported_brightness(R"({"state":"ON","brightness":255})").has_value());
+  CHECK_FALSE(z2m->reported_brightness(R"({"state":"ON","brightness":-1})").has_value());
+  CHECK_FALSE(z2m->reported_brightness(R"({"state":"ON","brightness":1e308})").has_value());
+  CHECK(*ha->reported_brightness(R"({"state":"ON","brightness":255})") == doctest::Approx(100.0));
+  CHECK_FALSE(ha->reported_brightness(R"({"state":"ON","brightness":256})").has_value());
+  CHECK_FALSE(tasmota->reported_brightness(R"({"POWER":"ON","Dimmer":101})").has_value());
+  CHECK_FALSE(tasmota->reported_brightness(R"({"POWER":"ON","Dimmer":-20})").has_value());
+  CHECK_FALSE(shelly->reported_brightness(R"({"output":true,"brightness":150})").has_value());
+  CHECK(*shelly->reported_brightness(R"({"output":true,"brightness":0})") == doctest::Approx(0.0));
+}
+
 TEST_CASE("template: placeholders filled - JSON braces kept - unknown placeholders refused") {
   auto d = device("template", "wled/room/api");
   d.payload_template = R"({"on":{on},"bri":{brightness_255},"pct":{brightness_pct},"tt":{transition_s},"ct":{kelvin},"m":{mired}})";

@@ -14,6 +14,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace stillroom::test {
 
@@ -51,7 +52,29 @@ class ToyRoom final : public room::RoomLinkListener {
     worker_.join();
   }
 
-  void attach(room::RoomLink& link) { link_ = &link; }
+  /**
+   * Replies go to `link` until the returned guard is destroyed. Declare the guard after the link: the guard's
+   * destructor waits for a reply in progress, so the worker never calls a link that is going away.
+   */
+  class Attachment {
+   public:
+    explicit Attachment(ToyRoom& toy) : toy_(&toy) {}
+    Attachment(Attachment&& other) noexcept : toy_(std::exchange(other.toy_, nullptr)) {}
+    Attachment(const Attachment&) = delete;
+    Attachment& operator=(const Attachment&) = delete;
+    Attachment& operator=(Attachment&&) = delete;
+    ~Attachment() {
+      if (toy_ != nullptr) toy_->detach();
+    }
+
+   private:
+    ToyRoom* toy_;
+  };
+  [[nodiscard]] Attachment attach(room::RoomLink& link) {
+    std::lock_guard lock(mutex_);
+    link_ = &link;
+    return Attachment(*this);
+  }
 
   void on_command(const session::Command& command) override {
     {
@@ -125,17 +148,29 @@ class ToyRoom final : public room::RoomLinkListener {
       session::RoomState state;
       state.state = status_;
       if (status_ != session::SessionStatus::Idle) state.session = "s-1";
+      if (link_ == nullptr) continue;
+      room::RoomLink& link = *link_;
+      replying_ = true;
       lock.unlock();
       const auto state_json = session::to_json(state);
-      if (reply.ok) link_->publish_state(state_json);
+      if (reply.ok) link.publish_state(state_json);
       nlohmann::json body = {{"id", command.id}, {"ok", reply.ok}, {"state", state_json}};
       if (!reply.ok) {
         body["error"] = reply.error;
         body["reason"] = "refused";
       }
-      link_->reply(command, body);
+      link.reply(command, body);
       lock.lock();
+      replying_ = false;
+      cv_.notify_all();
     }
+  }
+
+  /** No more replies; returns once a reply in progress has been handed to the link. */
+  void detach() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [this] { return !replying_; });
+    link_ = nullptr;
   }
 
   session::Reply decide(const session::Command& c) {
@@ -169,6 +204,8 @@ class ToyRoom final : public room::RoomLinkListener {
   std::atomic<int> rejected_{0};
   session::SessionStatus status_ = session::SessionStatus::Idle;
   bool quit_ = false;
+  /** The worker is inside a call to the link (with the lock released). */
+  bool replying_ = false;
   std::thread worker_;
 };
 

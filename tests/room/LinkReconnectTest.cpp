@@ -37,7 +37,7 @@ TEST_CASE("broker killed and restarted mid-session: the link comes back and ever
   options.reconnect_first = 3s;
   options.reconnect_cap = 3s;
   room::RoomLink link(config, toy, options);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   REQUIRE(link.wait_connected(10s));
   link.subscribe("stillroom/room-1/record/ack");
@@ -113,7 +113,7 @@ TEST_CASE("the Last Will says offline after kill -9 of the client; an orderly st
   const auto config = test::room_for(broker, dir);
   test::ToyRoom toy;
   room::RoomLink link(config, toy);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   REQUIRE(link.wait_connected(10s));
   REQUIRE(observer.wait_for("stillroom/room-1/status", live_online, 10s).has_value());
@@ -123,8 +123,16 @@ TEST_CASE("the Last Will says offline after kill -9 of the client; an orderly st
   const auto goodbye = observer.wait_for("stillroom/room-1/status", nullptr, 5s);
   REQUIRE(goodbye.has_value());
   CHECK(goodbye->payload == "offline");
-  std::this_thread::sleep_for(500ms);
-  CHECK(observer.received("stillroom/room-1/status").size() == 1);  // no Will on top of it
+  {
+    // The broker sends a Will as soon as it sees the connection drop, so before anything published on the topic
+    // later: once this marker (not retained) is back, a Will would have arrived.
+    test::MqttProbe marker(broker.port(), "marker", "controller", "c-secret");
+    REQUIRE(marker.publish("stillroom/room-1/status", "marker").ok);
+  }
+  REQUIRE(observer.wait_for("stillroom/room-1/status", [](const test::ProbeMessage& m) { return m.payload == "marker"; }));
+  const auto statuses = observer.received("stillroom/room-1/status");
+  REQUIRE(statuses.size() == 2);  // no Will on top of the goodbye
+  CHECK(statuses[0].payload == "offline");
   // And the retained status a newcomer sees is offline.
   test::MqttProbe late(broker.port(), "late", "observer-1", "o-secret");
   late.subscribe("stillroom/room-1/status");
@@ -142,8 +150,7 @@ TEST_CASE("events buffered while the broker is away survive a crash of the clien
   {
     test::LinkChild child({broker.port(), broker.password_file("controller").string(), persistence, 6,
                            (dir / "child-ready").string()});
-    REQUIRE(child.wait_ready(10000));
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(child.wait_ready(10000));  // every event is in the client's persistence
     child.kill_hard();
   }
 
@@ -155,7 +162,7 @@ TEST_CASE("events buffered while the broker is away survive a crash of the clien
   config.mqtt.persistence_dir = persistence;
   test::ToyRoom toy;
   room::RoomLink link(config, toy);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   REQUIRE(link.wait_connected(10s));
   REQUIRE(observer.wait_for("stillroom/room-1/events", [](const test::ProbeMessage& m) { return m.json()["n"] == 6; }, 10s));
@@ -174,7 +181,7 @@ TEST_CASE("a full offline buffer is a fault - never a crash; what fitted arrives
   options.reconnect_first = 3s;  // time to put the observer on the broker first
   options.reconnect_cap = 3s;
   room::RoomLink link(config, toy, options);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   for (int i = 1; i <= 8; ++i) link.publish_event({{"event", "test"}, {"n", i}}, {{"event", "test"}, {"n", i}});
   CHECK(link.stats().buffer_full == 3);

@@ -17,9 +17,11 @@ struct Room {
   config::Room config = test::room_for(broker, dir);
   test::ToyRoom toy;
   room::RoomLink link;
+  /** After the link: it lets go of the link before the link goes away. */
+  test::ToyRoom::Attachment attached;
 
-  explicit Room(room::LinkOptions options = {}) : link(config, toy, std::move(options)) {
-    toy.attach(link);
+  explicit Room(room::LinkOptions options = {})
+      : link(config, toy, std::move(options)), attached(toy.attach(link)) {
     link.start();
     REQUIRE(link.wait_connected(10s));
   }
@@ -40,6 +42,14 @@ json command(test::MqttProbe& probe, const std::string& user, const std::string&
   });
   REQUIRE_MESSAGE(reply.has_value(), "no reply to " << payload);
   return reply->json();
+}
+
+/**
+ * Has the link itself refuse a command of the panel (it may not preload) and waits for that reply. The link
+ * publishes in order, so once it is here any earlier message the broker would route to the panel is here too.
+ */
+void panel_barrier(test::MqttProbe& panel) {
+  CHECK(command(panel, "panel-1", "barrier", R"("cmd":"preload","client":"c-1")")["reason"] == "not_allowed");
 }
 
 }  // namespace
@@ -104,7 +114,6 @@ TEST_CASE("commands from a panel - a tablet and an observer: replies - refusals 
   CHECK(seen[0].device == "panel-1");
   CHECK(seen[1].client == "c-0042");
   CHECK(seen.back().id == "t13");
-  CHECK(panel->received("stillroom/room-1/reply/tablet-1").empty());
 
   const auto stats = room.link.stats();
   CHECK(stats.commands_accepted == 16);
@@ -112,6 +121,9 @@ TEST_CASE("commands from a panel - a tablet and an observer: replies - refusals 
   CHECK(stats.replies_refused == 2);
   CHECK(stats.rejected_for(room::RejectReason::NotAllowed) == 1 + config::all_commands().size());
   CHECK(room.toy.rejected() == static_cast<int>(1 + config::all_commands().size()));
+
+  panel_barrier(*panel);
+  CHECK(panel->received("stillroom/room-1/reply/tablet-1").empty());
 }
 
 TEST_CASE("malformed - unknown and oversize payloads: specific refusals - counters - nothing else changes") {
@@ -174,6 +186,7 @@ TEST_CASE("the broker refuses a command on another device's topic - and nothing 
   panel->subscribe("stillroom/room-1/reply/tablet-1");
   auto tablet = room.device("tablet-1", "t-secret");
   CHECK(command(*tablet, "tablet-1", "t1", R"("cmd":"skip")")["ok"] == true);
+  panel_barrier(*panel);
   CHECK(panel->received("stillroom/room-1/reply/tablet-1").empty());
   // A device without a broker account cannot even connect.
   CHECK_THROWS(test::MqttProbe(room.broker.port(), "stranger", "stranger", "guess"));
@@ -260,10 +273,14 @@ TEST_CASE("status - state and events: retained where they should be - events num
 TEST_CASE("extra subscriptions reach the listener") {
   Room room;
   room.link.subscribe("stillroom/room-1/record/ack");
-  std::this_thread::sleep_for(200ms);  // the subscription is made on the link thread
+  // The subscription is made on the link thread, which says nothing when it is in place: publish until it is.
   test::MqttProbe recorder(room.broker.port(), "recorder", "archive", "a-secret");  // only the archive acknowledges
-  REQUIRE(recorder.publish("stillroom/room-1/record/ack", R"({"upto":41})").ok);
-  REQUIRE(room.toy.wait([](const test::ToyRoom& t) { return !t.messages_locked().empty(); }));
+  bool arrived = false;
+  for (int attempt = 0; attempt < 50 && !arrived; ++attempt) {
+    REQUIRE(recorder.publish("stillroom/room-1/record/ack", R"({"upto":41})").ok);
+    arrived = room.toy.wait([](const test::ToyRoom& t) { return !t.messages_locked().empty(); }, 100ms);
+  }
+  REQUIRE(arrived);
   CHECK(room.toy.messages()[0] == std::pair<std::string, std::string>{"stillroom/room-1/record/ack", R"({"upto":41})"});
   CHECK(room.link.publish("record", R"({"seq":42})"));
 }
@@ -294,7 +311,7 @@ TEST_CASE("wrong credentials are a specific fault - not a crash") {
   room::LinkOptions options;
   options.password = "wrong";
   room::RoomLink link(config, toy, options);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   REQUIRE(toy.wait([](const test::ToyRoom& t) { return !t.faults_locked().empty(); }, 10s));
   const auto fault = toy.faults()[0];

@@ -57,7 +57,7 @@ void check_refused(test::Mosquitto& broker, const config::Room& room) {
   observer.subscribe("stillroom/room-1/status");
   test::ToyRoom toy;
   room::RoomLink link(room, toy);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   const auto before = handshake_failures(broker);
   link.start();
   // The positive signal: two attempts failed at the broker, i.e. it tried, was refused, tried again.
@@ -96,7 +96,7 @@ TEST_CASE("TLS: a broker signed by the configured CA and naming the host is conn
   test::ToyRoom toy;
   const config::Room room = tls_room(broker, dir, certs.ca.cert.string(), true);  // the link keeps a reference
   room::RoomLink link(room, toy);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   REQUIRE(link.wait_connected(10s));
   CHECK(observer.wait_for("stillroom/room-1/status", [](const test::ProbeMessage& m) { return m.payload == "online"; }));
@@ -122,7 +122,7 @@ TEST_CASE("TLS: a broker whose certificate names another host is refused; verify
   test::ToyRoom toy;
   const config::Room unverified = tls_room(broker, dir, certs.ca.cert.string(), false);
   room::RoomLink link(unverified, toy);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   CHECK(link.wait_connected(10s));
   link.stop();
@@ -139,7 +139,7 @@ TEST_CASE("TLS: the shipped broker's network listener, with the CA scripts/broke
   options.password = broker.password("controller");
   test::ToyRoom toy;
   room::RoomLink link(room, toy, options);
-  toy.attach(link);
+  const auto attached = toy.attach(link);
   link.start();
   CHECK(link.wait_connected(10s));
   link.stop();

@@ -93,7 +93,7 @@ TEST_CASE("a payload that is not its event is refused, naming the field") {
   CHECK_THROWS_WITH_AS((void)session::decode("vitals", json{{"client", "c-1"}, {"bp_sys", "high"}, {"bp_dia", 80}}),
                        "vitals: payload field 'bp_sys' must be an integer, got \"high\"", session::EventError);
   CHECK_THROWS_WITH_AS((void)session::decode("session_started", json{{"dose_at", "yesterday"}}),
-                       "session_started: payload field 'dose_at' must be an ISO 8601 instant with offset, got \"yesterday\"",
+                       "session_started: payload field 'dose_at' must be an RFC 3339 instant, got \"yesterday\"",
                        session::EventError);
   CHECK_THROWS_WITH_AS((void)session::decode("dosage", json::object()), "unknown event type 'dosage'", session::EventError);
   // A field given as null is absent: fine for optional ones.

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,19 +16,23 @@ namespace stillroom::test {
 
 namespace {
 
-/** Runs argv with stdout/stderr to /dev/null; returns the child's pid. */
+/** Runs argv with stdout/stderr to /dev/null; returns the child's pid. It dies with the test process. */
 pid_t spawn(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec (the parent has threads).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed (a stray jackd)
+    if (::getppid() != parent) ::_exit(127);
     const int null = ::open("/dev/null", O_WRONLY);
     if (null >= 0) {
       ::dup2(null, 1);
       ::dup2(null, 2);
     }
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }

@@ -57,6 +57,8 @@ class Mosquitto {
   /** SIGKILL and wait: the broker disappears without a word. */
   void kill();
   [[nodiscard]] bool running() const noexcept { return pid_ > 0; }
+  /** The broker's process id (-1 while it is down). */
+  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
   /** Makes the broker write its persistence database now (SIGUSR1) and waits until it has. */
   void save();
 

@@ -1,0 +1,404 @@
+// bench_soak: back-to-back short sessions on the real clock with random
+// commands from a tablet, broker restarts and kill -9s of the room controller;
+// then every acknowledged command must be in the record and the chain must
+// verify. Prints the controller's private memory over its longest life beside
+// the broker's over the same time, the largest WAL, and the counts. Exits 1
+// when a check fails. Run by bench/soak/run [DURATION].
+#include "config/Duration.hpp"
+#include "record/RecordReader.hpp"
+#include "room/MqttProbe.hpp"
+#include "room/TcpNoDelay.hpp"
+#include "support/Mosquitto.hpp"
+#include "support/TempDir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace stillroom;
+using namespace stillroom::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+/** Private (unshared) memory of a process in KiB, from /proc/PID/smaps_rollup; -1 when it is gone. */
+long private_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  if (!in) return -1;
+  long total = 0;
+  std::string key;
+  long value = 0;
+  std::string unit;
+  while (in >> key >> value >> unit)
+    if (key == "Private_Clean:" || key == "Private_Dirty:") total += value;
+  return total;
+}
+
+/** A WAV of `seconds` of a quiet ramp tone, 8 kHz mono 16-bit: enough for the engine to play and loop. */
+std::string tone_wav(int seconds) {
+  std::vector<char> wav(44 + static_cast<std::size_t>(8000 * 2 * seconds), 0);
+  const auto put32 = [&](std::size_t at, std::uint32_t v) { for (int i = 0; i < 4; ++i) wav[at + i] = char(v >> (8 * i)); };
+  const auto put16 = [&](std::size_t at, std::uint16_t v) { wav[at] = char(v); wav[at + 1] = char(v >> 8); };
+  std::copy_n("RIFF", 4, wav.begin());
+  put32(4, static_cast<std::uint32_t>(wav.size() - 8));
+  std::copy_n("WAVEfmt ", 8, wav.begin() + 8);
+  put32(16, 16); put16(20, 1); put16(22, 1); put32(24, 8000); put32(28, 16000); put16(32, 2); put16(34, 16);
+  std::copy_n("data", 4, wav.begin() + 36);
+  put32(40, static_cast<std::uint32_t>(wav.size() - 44));
+  for (std::size_t i = 44; i + 1 < wav.size(); i += 2) put16(i, static_cast<std::uint16_t>((i / 2) % 80 * 150));
+  return {wav.begin(), wav.end()};
+}
+
+void write_room(TempDir& dir, int port) {
+  dir.write("controller.password", "c-secret\n");
+  dir.write("music/a.wav", tone_wav(25));
+  dir.write("music/b.wav", tone_wav(40));
+  dir.write("music/c.wav", tone_wav(30));
+  dir.write("room.yaml",
+            "room: { id: room-1 }\n"
+            "audio: { output: null, sample_rate: 48000, loudness_cache: cache }\n"
+            "mqtt: { host: 127.0.0.1, port: " + std::to_string(port) +
+                ", username: controller, password_file: controller.password, persistence_dir: mqtt }\n"
+            "lights:\n"
+            "  normal_scene: bright\n  emergency_scene: full\n"
+            "  scenes: { bright: { brightness: 80% }, dim: { brightness: 20% }, full: { brightness: 100% } }\n"
+            "  devices: [ { id: ceiling, kind: zigbee2mqtt, topic: zigbee2mqtt/ceiling } ]\n"
+            "devices: { tablet-1: { role: tablet } }\n"
+            "roles: { tablet: all }\n"
+            "record: { path: record.db }\n"
+            "protocols: protocols/\nplaylists: playlists/\nclients: clients/\n");
+  // A session of 90 s: every phase change, reminder, booster and end comes round often.
+  dir.write("protocols/short.yaml",
+            "protocol: { id: short, name: Short, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
+            "phases:\n"
+            "  - { name: onset, from: 0, to: 20s, volume_db: -6, lights: dim, light_fade: 2s, crossfade: 2s }\n"
+            "  - { name: peak, from: 20s, to: 90s, volume_db: -8, lights: dim, crossfade: 2s }\n"
+            "reminders:\n"
+            "  - { id: bp, text: Blood pressure, at: 15s, repeat: 20s }\n"
+            "booster: { rule: extend, window: [5s, 60s], extend_by: 10s, max: 1 }\n"
+            "monitoring_end: 100s\n"
+            "end_fade: 3s\n");
+  dir.write("playlists/calm.yaml",
+            "playlist: { id: calm, name: Calm }\n"
+            "phases:\n"
+            "  onset: [../music/a.wav]\n"
+            "  peak: { tracks: [../music/b.wav, ../music/a.wav], alternates: [../music/c.wav], loop: true }\n");
+  dir.write("clients/c-1.yaml", "client: { id: c-1, protocol: short, playlist: calm }\n");
+}
+
+struct Options {
+  std::chrono::seconds duration{300};
+};
+
+struct Figures {
+  int sessions = 0, commands = 0, acknowledged = 0, refused = 0, unanswered = 0, kills = 0, broker_restarts = 0;
+  long wal_max_kib = 0;
+  /** The controller's longest life: private KiB after its warm-up and at its end, and how long it was. */
+  long daemon_first_kib = 0, daemon_last_kib = 0, daemon_max_kib = 0;
+  double daemon_life_s = 0;
+  long broker_first_kib = 0, broker_last_kib = 0;
+  std::size_t missing = 0;
+  std::string verify;
+};
+
+class Soak {
+ public:
+  explicit Soak(const Options& options) : options_(options), broker_(broker_options()), dir_("stillroom-soak") {
+    write_room(dir_, broker_.port());
+    tablet_ = std::make_unique<MqttProbe>(broker_.port(), "soak-tablet", "tablet-1", "t-secret", true);
+    tablet_->subscribe("stillroom/room-1/reply/tablet-1");
+    tablet_->subscribe("stillroom/room-1/status");
+    tablet_->subscribe("stillroom/room-1/state");
+    archive_ = std::make_unique<MqttProbe>(broker_.port(), "soak-archive", "archive", "a-secret", true);
+    archive_->subscribe("stillroom/room-1/record");
+    (void)room::set_tcp_nodelay_to("127.0.0.1", broker_.port());
+  }
+  ~Soak() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  Figures run() {
+    std::mt19937 random(20261202);
+    start_daemon();
+    const auto until = Steady::now() + options_.duration;
+    // Faults come a few times per run, at random. The last third has no kill -9: that life of the controller,
+    // the longest, is where its memory is judged (broker restarts go on through it).
+    const auto kills_until = Steady::now() + options_.duration * 2 / 3;
+    const auto fault_gap = std::clamp<Steady::duration>(options_.duration / 5, 40s, 10min);
+    auto next_kill = Steady::now() + fault_gap + std::chrono::seconds(random() % 20);
+    auto next_broker = Steady::now() + fault_gap * 3 / 2 + std::chrono::seconds(random() % 20);
+    auto next_sample = Steady::now();
+    while (Steady::now() < until) {
+      if (Steady::now() >= next_sample) {
+        sample();
+        next_sample = Steady::now() + 5s;
+      }
+      if (Steady::now() >= next_kill && Steady::now() < kills_until) {
+        kill_daemon();
+        start_daemon();
+        next_kill = Steady::now() + fault_gap + std::chrono::seconds(random() % 30);
+      }
+      if (Steady::now() >= next_broker) {
+        restart_broker();
+        next_broker = Steady::now() + fault_gap + std::chrono::seconds(random() % 30);
+      }
+      step(random);
+      acknowledge_record();
+    }
+    sample();
+    // The end: an orderly stop, then the record is read as an archive would.
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    close_life();
+    check_record();
+    return figures_;
+  }
+
+ private:
+  static MosquittoOptions broker_options() {
+    MosquittoOptions o;
+    o.users = {{"controller", "c-secret"}, {"tablet-1", "t-secret"}, {"archive", "a-secret"}};
+    o.persistence = true;
+    return o;
+  }
+
+  void start_daemon() {
+    tablet_->clear();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open((dir_ / "daemon.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::setenv("STILLROOM_INJECT_CLOCK", "synced", 0);
+      const std::string binary = std::string(STILLROOM_BINARY_DIR) + "/controller/stillroom";
+      const std::string room = (dir_ / "room.yaml").string();
+      if (::geteuid() == 0)
+        ::execl(binary.c_str(), binary.c_str(), "run", "--allow-root", "--config", room.c_str(), static_cast<char*>(nullptr));
+      else
+        ::execl(binary.c_str(), binary.c_str(), "run", "--config", room.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    life_started_ = Steady::now();
+    life_first_kib_ = 0;
+    life_max_kib_ = 0;
+    const auto online = tablet_->wait_for("stillroom/room-1/status", [](const ProbeMessage& m) {
+      return m.payload == "online" && !m.retained;
+    }, 30s);
+    if (!online) fail("the room did not come online");
+  }
+
+  void kill_daemon() {
+    sample();
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    close_life();
+    ++figures_.kills;
+  }
+
+  void restart_broker() {
+    broker_.kill();
+    ++figures_.broker_restarts;
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // the outage itself
+    broker_.start();
+    if (!tablet_->wait_connected(30s) || !archive_->wait_connected(30s)) fail("the probes did not reconnect");
+    // The room is back once it says so again on its status topic.
+    const auto from = order_now();
+    if (!tablet_->wait_for("stillroom/room-1/status", [&](const ProbeMessage& m) {
+          return m.order > from && m.payload == "online";
+        }, 30s))
+      fail("the room did not come back online after the broker restart");
+  }
+
+  std::uint64_t order_now() const {
+    const auto all = tablet_->received_all();
+    return all.empty() ? 0 : all.back().order;
+  }
+
+  /** One random command, chosen to suit the room's state, and its answer. */
+  void step(std::mt19937& random) {
+    if (const auto states = tablet_->received("stillroom/room-1/state"); !states.empty())
+      state_ = states.back().json().value("state", state_);
+    tablet_->clear();  // the probe keeps what it received: let it not grow for hours
+    const std::string state = state_;
+    json c;
+    const auto pick = random() % 100;
+    if (state == "idle") {
+      c = {{"cmd", "preload"}, {"client", "c-1"}, {"doses", {{{"client", "c-1"}, {"amount_mg", 40 + random() % 60}}}}};
+    } else if (state == "ready") {
+      c = pick < 15 ? json{{"cmd", "volume"}, {"db", -double(random() % 30)}} : json{{"cmd", "start"}};
+    } else if (state == "ended" || state == "aborted") {
+      c = {{"cmd", "clear"}};
+      ++figures_.sessions;
+    } else if (pick < 12) c = {{"cmd", state == "paused" ? "resume" : "pause"}};
+    else if (pick < 24) c = {{"cmd", "volume"}, {"db", -double(random() % 30)}};
+    else if (pick < 32) c = {{"cmd", "talk"}, {"on", random() % 2 == 0}};
+    else if (pick < 40) c = {{"cmd", "skip"}};
+    else if (pick < 46) c = {{"cmd", "alternate"}};
+    else if (pick < 60) c = {{"cmd", "vitals"}, {"bp_sys", 110 + random() % 40}, {"bp_dia", 70 + random() % 20}, {"hr", 60 + random() % 40}};
+    else if (pick < 68) c = {{"cmd", "ack"}, {"reminder", "bp"}};
+    else if (pick < 72) c = {{"cmd", "booster"}, {"amount_mg", 20 + random() % 30}};
+    else if (pick < 74) c = {{"cmd", "emergency"}};
+    else if (pick < 75) c = {{"cmd", "stop"}};
+    else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500 + random() % 1500));  // the therapist waits
+      return;
+    }
+    c["id"] = "s-" + std::to_string(++sent_);
+    c["sent_at"] = config::format_instant(std::chrono::system_clock::now());
+    ++figures_.commands;
+    if (!tablet_->publish("stillroom/room-1/cmd/tablet-1", c.dump()).ok) {
+      ++figures_.unanswered;  // the broker was away: nothing was sent
+      return;
+    }
+    const auto reply = tablet_->wait_for("stillroom/room-1/reply/tablet-1", [&](const ProbeMessage& m) {
+      return m.json().value("id", "") == c["id"];
+    }, 10s);
+    if (!reply) {
+      ++figures_.unanswered;
+      return;
+    }
+    const auto body = reply->json();
+    if (body.contains("state") && body["state"].is_object()) state_ = body["state"].value("state", state_);
+    if (body.value("ok", false) && !body.value("repeat", false)) {
+      ++figures_.acknowledged;
+      acknowledged_.insert(c["id"].get<std::string>());
+    } else {
+      ++figures_.refused;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 + random() % 800));
+  }
+
+  /** The archive's acknowledgement of what it received, as the clinic's would send it. */
+  void acknowledge_record() {
+    std::int64_t highest = acked_;
+    for (const auto& m : archive_->received("stillroom/room-1/record"))
+      highest = std::max<std::int64_t>(highest, m.json().value("seq", std::int64_t{0}));
+    archive_->clear();
+    if (highest > acked_ && archive_->publish("stillroom/room-1/record/ack", std::to_string(highest)).ok) acked_ = highest;
+  }
+
+  void sample() {
+    const auto wal = dir_ / "record.db-wal";
+    std::error_code error;
+    if (const auto size = std::filesystem::file_size(wal, error); !error)
+      figures_.wal_max_kib = std::max<long>(figures_.wal_max_kib, static_cast<long>(size / 1024));
+    if (pid_ <= 0) return;
+    const long kib = private_kib(pid_);
+    if (kib < 0) return;
+    // The first half minute fills caches and buffers; what follows must stay flat.
+    if (Steady::now() - life_started_ >= kWarmUp && life_first_kib_ == 0) {
+      life_first_kib_ = kib;
+      life_broker_first_kib_ = private_kib(broker_.pid());
+    }
+    life_last_kib_ = kib;
+    life_max_kib_ = std::max(life_max_kib_, kib);
+  }
+
+  void close_life() {
+    const double life = std::chrono::duration<double>(Steady::now() - life_started_).count();
+    if (life_first_kib_ > 0 && life > figures_.daemon_life_s) {
+      figures_.daemon_life_s = life;
+      figures_.daemon_first_kib = life_first_kib_;
+      figures_.daemon_last_kib = life_last_kib_;
+      figures_.daemon_max_kib = life_max_kib_;
+      figures_.broker_first_kib = life_broker_first_kib_;
+      figures_.broker_last_kib = private_kib(broker_.pid());
+    }
+  }
+
+  void check_record() {
+    record::RecordReader reader(dir_ / "record.db");
+    const auto result = reader.verify();
+    figures_.verify = result.problem == record::VerifyResult::Problem::None ? "ok" : result.detail;
+    std::set<std::string> recorded;
+    for (std::int64_t after = 0;;) {
+      const auto batch = reader.events_after(after, 5000);
+      if (batch.empty()) break;
+      for (const auto& e : batch) {
+        const auto payload = json::parse(e.payload);
+        if (auto id = payload.find("command_id"); id != payload.end() && id->is_string()) recorded.insert(id->get<std::string>());
+        after = e.seq;
+      }
+    }
+    for (const auto& id : acknowledged_) figures_.missing += recorded.count(id) == 0 ? 1 : 0;
+  }
+
+  [[noreturn]] void fail(const std::string& why) {
+    std::ifstream log(dir_ / "daemon.log");
+    std::fprintf(stderr, "bench_soak: %s\n%s\n", why.c_str(), std::string(std::istreambuf_iterator<char>(log), {}).c_str());
+    std::exit(1);
+  }
+
+  static constexpr auto kWarmUp = 30s;
+
+  Options options_;
+  Mosquitto broker_;
+  TempDir dir_;
+  std::unique_ptr<MqttProbe> tablet_, archive_;
+  pid_t pid_ = -1;
+  int sent_ = 0;
+  /** The room's state as last seen (a reply's or the state topic's). */
+  std::string state_ = "idle";
+  std::int64_t acked_ = 0;
+  std::set<std::string> acknowledged_;
+  Steady::time_point life_started_;
+  long life_first_kib_ = 0, life_last_kib_ = 0, life_max_kib_ = 0, life_broker_first_kib_ = 0;
+  Figures figures_;
+};
+
+/** "5m", "90s", "2h" or a number of hours ("0.5"). */
+std::chrono::seconds parse_duration(const std::string& text) {
+  const double value = std::atof(text.c_str());
+  const char unit = text.empty() ? 'h' : text.back();
+  const double seconds = unit == 's' ? value : unit == 'm' ? value * 60 : value * 3600;
+  return std::chrono::seconds(static_cast<long>(seconds));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (argc > 1) options.duration = parse_duration(argv[1]);
+  if (options.duration < 90s) {
+    std::fprintf(stderr, "usage: bench_soak [DURATION: 5m, 2h, or hours] (at least 90 s)\n");
+    return 2;
+  }
+  Soak soak(options);
+  const auto f = soak.run();
+  const long growth = f.daemon_last_kib - f.daemon_first_kib;
+  std::printf("duration_s=%lld sessions=%d commands=%d acknowledged=%d refused=%d unanswered=%d kills=%d broker_restarts=%d\n",
+              static_cast<long long>(options.duration.count()), f.sessions, f.commands, f.acknowledged, f.refused,
+              f.unanswered, f.kills, f.broker_restarts);
+  std::printf("controller longest_life_s=%.0f private_kib_after_30s=%ld private_kib_end=%ld private_kib_max=%ld growth_kib=%ld\n",
+              f.daemon_life_s, f.daemon_first_kib, f.daemon_last_kib, f.daemon_max_kib, growth);
+  std::printf("broker     same_window private_kib_after_30s=%ld private_kib_end=%ld growth_kib=%ld\n", f.broker_first_kib,
+              f.broker_last_kib, f.broker_last_kib - f.broker_first_kib);
+  std::printf("record wal_max_kib=%ld verify=%s acknowledged_missing=%zu\n", f.wal_max_kib, f.verify.c_str(), f.missing);
+  // Flat: no more than 2 MiB plus 5 % over the longest life (allocator pages settle, nothing accumulates).
+  const bool flat = growth <= 2048 + f.daemon_first_kib / 20;
+  const bool ok = f.missing == 0 && f.verify == "ok" && f.wal_max_kib <= 16 * 1024 && flat && f.acknowledged > 0 &&
+                  f.daemon_first_kib > 0;
+  std::printf("soak=%s\n", ok ? "ok" : "FAILED");
+  return ok ? 0 : 1;
+}
