@@ -63,7 +63,7 @@ std::vector<std::string> validate(const json& bundle) {
   std::vector<std::string> problems;
   auto problem = [&](const std::string& p) { problems.push_back(p); };
   if (bundle.value("resourceType", "") != "Bundle") problem("not a Bundle");
-  if (bundle.value("type", "") != "collection") problem("Bundle.type is not collection");
+  if (bundle.value("type", "") != "transaction") problem("Bundle.type is not transaction");
   if (!bundle.contains("entry") || !bundle["entry"].is_array() || bundle["entry"].empty()) {
     problem("no entries");
     return problems;
