@@ -1,6 +1,7 @@
 #include "report/SummaryDrawing.hpp"
 
 #include "config/Duration.hpp"
+#include "config/Instant.hpp"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -33,6 +34,18 @@ std::string number(double v) {
 }
 /** "2026-01-01T09:30:00.123Z" as "09:30:00" (the date is in the header). */
 std::string clock_of(const std::string& utc) { return utc.size() >= 19 ? utc.substr(11, 8) : utc; }
+
+std::int64_t epoch_ms(const std::string& utc) {
+  const auto t = config::parse_instant(utc);
+  return t ? std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count() : 0;
+}
+
+/** Where a vitals entry sits on the dose clock: as recorded, or (taken before the clock ran) from its time. */
+std::optional<std::int64_t> vitals_at(const Summary& s, const VitalsLine& v) {
+  if (v.at_dose_ms) return v.at_dose_ms;
+  if (!s.dose_utc) return std::nullopt;
+  return epoch_ms(v.utc) - epoch_ms(*s.dose_utc);
+}
 
 /** Draws the summary onto a Cairo context, breaking pages when `paged`. */
 class Painter {
@@ -154,7 +167,7 @@ class Painter {
       text_at(L::kAxisLeft - 14, y_of(v) + 2, std::to_string(v));
     }
     const std::int64_t step = 15 * 60'000;
-    for (std::int64_t t = (layout_.from_ms / step) * step; t <= layout_.to_ms; t += step) {
+    for (std::int64_t t = (layout_.from_ms / step) * step - step; t <= layout_.to_ms; t += step) {
       if (t < layout_.from_ms) continue;
       const double x = layout_.x_of(t);
       colour(0.85, 0.85, 0.85);
@@ -179,12 +192,13 @@ class Painter {
         cairo_set_dash(cr_, dash, client_index % 2 == 1 ? 2 : 0, 0);
         bool first = true;
         for (const auto& v : c.vitals) {
-          if (!v.at_dose_ms) continue;
+          const auto at = vitals_at(s_, v);
+          if (!at) continue;
           const double value = k == 0 ? static_cast<double>(v.bp_sys)
                                : k == 1 ? static_cast<double>(v.bp_dia)
                                         : (v.hr ? static_cast<double>(*v.hr) : std::nan(""));
           if (std::isnan(value)) continue;
-          const double x = layout_.x_of(*v.at_dose_ms), y = y_of(value);
+          const double x = layout_.x_of(*at), y = y_of(value);
           if (first) cairo_move_to(cr_, x, y);
           else cairo_line_to(cr_, x, y);
           first = false;
@@ -192,11 +206,11 @@ class Painter {
         cairo_stroke(cr_);
         cairo_set_dash(cr_, nullptr, 0, 0);
         for (const auto& v : c.vitals)
-          if (v.at_dose_ms) {
+          if (const auto at = vitals_at(s_, v)) {
             const double value = k == 0 ? static_cast<double>(v.bp_sys) : k == 1 ? static_cast<double>(v.bp_dia)
                                                                                  : static_cast<double>(v.hr.value_or(-1));
             if (value < 0) continue;
-            cairo_arc(cr_, layout_.x_of(*v.at_dose_ms), y_of(value), 1.6, 0, 2 * M_PI);
+            cairo_arc(cr_, layout_.x_of(*at), y_of(value), 1.6, 0, 2 * M_PI);
             cairo_fill(cr_);
           }
       }
@@ -230,7 +244,7 @@ class Painter {
       line(v.point + ": BP " + std::to_string(v.bp_sys) + "/" + std::to_string(v.bp_dia) + " mmHg, HR " +
                (v.hr ? std::to_string(*v.hr) : std::string("-")) + "/min, SpO2 " +
                (v.spo2 ? std::to_string(*v.spo2) + "%" : std::string("-")) + " taken " + clock_of(v.utc) + " (" +
-               opt_minutes(v.at_dose_ms) + ") on " + v.device,
+               opt_minutes(vitals_at(s_, v)) + ") on " + v.device,
            8);
     if (!c.observations.empty()) line("Observations", 0, 8, true);
     for (const auto& o : c.observations) {
@@ -309,6 +323,11 @@ void check(cairo_status_t status, const std::filesystem::path& path) {
 ChartLayout chart_layout(const Summary& s) {
   ChartLayout l;
   l.from_ms = s.phases.empty() ? 0 : std::min<std::int64_t>(0, s.phases.front().from_ms);
+  for (const auto& c : s.clients)
+    for (const auto& v : c.vitals)
+      if (const auto at = vitals_at(s, v)) l.from_ms = std::min(l.from_ms, *at);
+  const std::int64_t minute = 60'000;
+  if (l.from_ms < 0) l.from_ms = -((-l.from_ms + 5 * minute - 1) / (5 * minute)) * 5 * minute;
   std::int64_t end = s.session_end_ms.value_or(60 * 60'000);
   for (const auto& p : s.phases) end = std::max(end, p.to_ms);
   for (const auto& c : s.clients) {

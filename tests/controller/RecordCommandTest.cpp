@@ -170,7 +170,7 @@ TEST_CASE("record: command line export in CSV, JSON and FHIR, to stdout and to a
   CHECK(r.code == 0);
   const auto bundle = nlohmann::json::parse(r.out);
   CHECK(bundle["resourceType"] == "Bundle");
-  CHECK(bundle["type"] == "collection");
+  CHECK(bundle["type"] == "transaction");
 
   // A broken record still exports (the clinic needs its data) but says so and exits 1.
   {
