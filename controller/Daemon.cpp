@@ -18,8 +18,11 @@
 #include "record/RecordFileCheck.hpp"
 #include "record/RecordHappened.hpp"
 #include "record/RecordHash.hpp"
+#include "report/SessionSummary.hpp"
+#include "report/SummaryDrawing.hpp"
 #include "room/LightController.hpp"
 #include "room/RoomLink.hpp"
+#include "session/Apply.hpp"
 #include "session/Session.hpp"
 #include "session/Staleness.hpp"
 
@@ -130,6 +133,10 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
 
   void handle(const session::Command& command);
   void history(const session::Command& command);
+  /** An after-care command: decided once what it needs from the record (a past session, the summary signed) is read. */
+  void after_care(const session::Command& command);
+  /** summary: the session's summary (JSON, or the picture as SVG text). */
+  void summary(const session::Command& command);
   /** Answers `command` with `outcome`'s reply once its events are durable, and records them. */
   void answer(const session::Command& command, session::Outcome outcome);
   /** Records what an input that is not a command did. */
@@ -246,6 +253,7 @@ json Daemon::Impl::reply_body(const session::Command& command, const session::Re
 void Daemon::Impl::handle(const session::Command& command) {
   state_dirty = true;
   if (command.kind == session::CommandKind::History) return history(command);
+  if (command.kind == session::CommandKind::Summary) return summary(command);
   if (const auto first = ledger.find(command.device, command.id)) {
     // Answered before (QoS 1 redelivery, a retry): the first answer again, nothing else — after what is in flight.
     json body = json::parse(*first);
@@ -258,6 +266,9 @@ void Daemon::Impl::handle(const session::Command& command) {
   const auto wall = clock.now().wall;
   if (auto stale = session::stale_refusal(command, wall, link.connected_at(), library.room.mqtt.command_max_age))
     return answer(command, session.refuse(command, *stale));
+  if (session::is_after_care(command.kind) &&
+      (command.kind == session::CommandKind::Sign || (command.session && *command.session != session.session_id())))
+    return after_care(command);
   auto outcome = session.handle(command);
   if (outcome.preflight) {
     auto job = *outcome.preflight;
@@ -319,6 +330,68 @@ void Daemon::Impl::history(const session::Command& command) {
       body["events"] = json::array();
       for (std::size_t i = from; i < events.size(); ++i) body["events"].push_back(record::to_json(events[i]));
       body["truncated"] = from > 0;
+    } catch (const record::RecordError& error) {
+      body = {{"id", command.id}, {"ok", false}, {"reason", "refused"},
+              {"error", std::string("the record cannot be read: ") + error.what()}};
+    }
+    link.reply(command, body);
+  });
+}
+
+void Daemon::Impl::after_care(const session::Command& command) {
+  const std::string id = command.session.value_or(session.session_id());
+  const bool current = id == session.session_id();
+  writer.read([this, command, id, current](record::Record& r) {
+    std::optional<std::string> problem;
+    std::vector<record::RecordEvent> rows;
+    try {
+      rows = report::session_span(r, id);
+      if (rows.empty() && !current) problem = "no session '" + id + "' in the record";
+    } catch (const record::RecordError& error) {
+      problem = std::string("the record cannot be read: ") + error.what();
+    }
+    inbox.post([this, command, id, current, problem, rows = std::move(rows)] {
+      if (problem) return answer(command, session.refuse(command, session::Reply::failure(*problem)));
+      std::optional<session::SignedContent> content;
+      if (command.kind == session::CommandKind::Sign && !rows.empty()) {
+        const auto summary = report::summarise(id, rows);
+        content = session::SignedContent{report::content_hash(summary), summary.last_seq, summary.last_hash};
+      }
+      const session::SignedContent* signing = content ? &*content : nullptr;
+      // The room's own session may have moved on while the record was read: decide on what is in the room now.
+      if (current && id == session.session_id()) return answer(command, session.handle(command, signing));
+      std::vector<record::RecordEvent> own;
+      for (const auto& row : rows)
+        if (row.session == id) own.push_back(row);
+      auto past = session::replay_past(record::to_happened(own), library);
+      answer(command, session.handle_past(past, command, signing));
+    });
+  });
+}
+
+void Daemon::Impl::summary(const session::Command& command) {
+  const std::string current = session.session_id();
+  writer.read([this, command, current](record::Record& r) {
+    json body = {{"id", command.id}, {"ok", true}};
+    try {
+      std::string id = command.session.value_or(current);
+      if (id.empty()) {
+        const auto sessions = r.sessions();
+        if (!sessions.empty()) id = sessions.back().session;
+      }
+      const auto rows = id.empty() ? std::vector<record::RecordEvent>{} : report::session_span(r, id);
+      if (rows.empty()) {
+        body = {{"id", command.id}, {"ok", false}, {"reason", "refused"},
+                {"error", id.empty() ? std::string("no session in the record") : "no session '" + id + "' in the record"}};
+      } else {
+        auto summary = report::summarise(id, rows);
+        const auto verification = r.verify();
+        summary.verified = verification.ok();
+        summary.verification = verification.message();
+        body["session"] = id;
+        if (command.format == "svg") body["svg"] = report::svg_text(summary);
+        else body["summary"] = report::summary_json(summary);
+      }
     } catch (const record::RecordError& error) {
       body = {{"id", command.id}, {"ok", false}, {"reason", "refused"},
               {"error", std::string("the record cannot be read: ") + error.what()}};

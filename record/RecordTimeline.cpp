@@ -61,6 +61,25 @@ struct Summary {
     if (e.spo2) out += ", SpO2 " + std::to_string(*e.spo2) + "%";
     return out;
   }
+  std::string operator()(const Observed& e) const {
+    std::string out = "observation " + e.client + ":";
+    if (e.moaa_s) out += " MOAA/S " + std::to_string(*e.moaa_s);
+    if (e.dissociation) out += " dissociation " + *e.dissociation;
+    if (e.cadss) out += " (CADSS " + std::to_string(*e.cadss) + ")";
+    if (e.respiratory) out += " breathing " + *e.respiratory;
+    return out + " (by " + e.by + ")";
+  }
+  std::string operator()(const ReadyToLeave& e) const {
+    return e.client + " ready to leave at " + config::format_instant(e.at) + " (by " + e.by + ")";
+  }
+  std::string operator()(const Discharged& e) const {
+    return e.client + " discharged at " + config::format_instant(e.at) + " (by " + e.by + ")";
+  }
+  std::string operator()(const Signed& e) const {
+    return "signed, " + e.meaning + ", by " + e.by + ": summary " + e.content_hash.substr(0, 12) + " up to seq " +
+           std::to_string(e.covers_seq);
+  }
+  std::string operator()(const Addendum& e) const { return "addendum (" + e.section + ") by " + e.by + ": " + e.text; }
   std::string operator()(const EmergencyRaised&) const { return "EMERGENCY"; }
   std::string operator()(const SessionEnded& e) const { return "session ended (" + e.reason + ") at " + at(e.at_dose); }
   std::string operator()(const MonitoringEnded& e) const { return "monitoring of " + e.client + " ended at " + at(e.at_dose); }

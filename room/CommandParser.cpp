@@ -2,9 +2,12 @@
 
 #include "config/Duration.hpp"
 #include "config/Suggest.hpp"
+#include "session/Event.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <set>
 #include <vector>
@@ -159,6 +162,43 @@ class Arguments {
     return out;
   }
 
+  /** A staff member's id (who entered it): the same shape as a client id, never a name. */
+  [[nodiscard]] std::string staff_id(const std::string& key, const json& value) const {
+    if (!value.is_string()) wrong_type(key, "a staff id (string)", value);
+    const auto& s = value.get_ref<const std::string&>();
+    if (!is_pseudonymous_id(s))
+      out_of_range(key, "must be a staff id: 1 to 64 letters, digits, '-' or '_' (the clinic's id for the person, never a name)");
+    return s;
+  }
+
+  /** One word of a fixed vocabulary. */
+  template <std::size_t N>
+  [[nodiscard]] std::string word(const std::string& key, const json& value,
+                                 const std::array<std::string_view, N>& words) const {
+    if (!value.is_string()) wrong_type(key, "one of " + session::vocabulary::listed(words), value);
+    const auto& s = value.get_ref<const std::string&>();
+    if (!session::vocabulary::contains(words, s))
+      out_of_range(key, "must be " + session::vocabulary::listed(words) + ", not '" + s.substr(0, 64) + "'");
+    return s;
+  }
+
+  /** Free text a clinician wrote: 1..max bytes of UTF-8 (the JSON parser checked the encoding), line breaks allowed. */
+  [[nodiscard]] std::string note(const std::string& key, const json& value, std::size_t max_bytes) const {
+    if (!value.is_string()) wrong_type(key, "a string", value);
+    const auto& s = value.get_ref<const std::string&>();
+    if (s.empty()) out_of_range(key, "must not be empty");
+    if (s.size() > max_bytes) out_of_range(key, "is longer than " + std::to_string(max_bytes) + " bytes");
+    for (const char c : s)
+      if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) out_of_range(key, "contains control characters");
+    return s;
+  }
+
+  /** The optional `session` and the required `by` of an after-care command. */
+  void after_care(Command& command) const {
+    if (const json* session = find("session")) command.session = text("session", *session);
+    command.by = staff_id("by", required("by", "the staff id of who entered it"));
+  }
+
   /** The optional `client` of a per-client command. */
   void optional_client(std::string& out) const {
     if (const json* c = find("client")) out = client_id("client", *c);
@@ -261,6 +301,69 @@ void read_arguments(Command& command, const Arguments& args, const config::Room&
         args.out_of_range("bp_dia", "must be below bp_sys (" + std::to_string(command.vitals.bp_sys) + ")");
       if (const json* hr = args.find("hr")) command.vitals.hr = args.integer("hr", *hr, 20, 250);
       if (const json* spo2 = args.find("spo2")) command.vitals.spo2 = args.integer("spo2", *spo2, 50, 100);
+      break;
+    }
+    case CommandKind::Observe: {
+      args.only({"session", "client", "by", "moaa_s", "dissociation", "dissociation_features", "cadss", "respiratory"});
+      args.after_care(command);
+      args.optional_client(command.client);
+      namespace v = session::vocabulary;
+      auto& o = command.observation;
+      if (const json* m = args.find("moaa_s"))
+        o.moaa_s = args.integer("moaa_s", *m, static_cast<int>(v::kMoaasMin), static_cast<int>(v::kMoaasMax));
+      if (const json* d = args.find("dissociation")) o.dissociation = args.word("dissociation", *d, v::kDissociation);
+      if (const json* f = args.find("dissociation_features")) {
+        if (!f->is_array()) args.wrong_type("dissociation_features", "an array of " + v::listed(v::kDissociationFeatures), *f);
+        std::vector<std::string> features;
+        for (const auto& item : *f) {
+          auto feature = args.word("dissociation_features", item, v::kDissociationFeatures);
+          if (std::find(features.begin(), features.end(), feature) != features.end())
+            args.out_of_range("dissociation_features", "lists '" + feature + "' twice");
+          features.push_back(std::move(feature));
+        }
+        o.dissociation_features = std::move(features);
+      }
+      if (const json* c = args.find("cadss")) o.cadss = args.integer("cadss", *c, 0, static_cast<int>(v::kCadssMax));
+      if (const json* r = args.find("respiratory")) o.respiratory = args.word("respiratory", *r, v::kRespiratory);
+      if (!o.moaa_s && !o.dissociation && !o.respiratory)
+        refuse(RejectReason::MissingArgument,
+               "'observe' needs at least one of 'moaa_s' (sedation, 0-5), 'dissociation', 'respiratory'");
+      if ((o.dissociation_features || o.cadss) && o.dissociation != "present")
+        args.out_of_range(o.cadss ? "cadss" : "dissociation_features", "belongs to \"dissociation\": \"present\"");
+      break;
+    }
+    case CommandKind::ReadyToLeave:
+    case CommandKind::Discharge: {
+      args.only({"session", "client", "by", "at"});
+      args.after_care(command);
+      args.optional_client(command.client);
+      if (const json* at = args.find("at")) command.at = args.instant("at", *at);
+      break;
+    }
+    case CommandKind::Sign: {
+      args.only({"session", "by", "meaning"});
+      args.after_care(command);
+      command.meaning =
+          args.word("meaning", args.required("meaning", "what the signature means"), session::vocabulary::kSignatureMeanings);
+      break;
+    }
+    case CommandKind::Addendum: {
+      args.only({"session", "by", "text", "section", "client"});
+      args.after_care(command);
+      command.text = args.note("text", args.required("text", "the correction or addition, in words"), 2000);
+      command.section = "other";
+      if (const json* section = args.find("section"))
+        command.section = args.word("section", *section, session::vocabulary::kAddendumSections);
+      args.optional_client(command.client);
+      break;
+    }
+    case CommandKind::Summary: {
+      args.only({"session", "format"});
+      if (const json* session = args.find("session")) command.session = args.text("session", *session);
+      if (const json* format = args.find("format")) {
+        static constexpr std::array<std::string_view, 2> formats = {"json", "svg"};
+        command.format = args.word("format", *format, formats);
+      }
       break;
     }
     case CommandKind::History: {

@@ -41,7 +41,11 @@ struct Applier {
     s.session_number = e.session_number;
     s.shuffle_seed = static_cast<std::uint64_t>(e.shuffle_seed);
     for (const auto& [file, ms] : e.durations_ms) s.durations[file] = Millis{ms};
-    for (const auto& id : e.clients) s.clients.push_back(ClientState{id, {}, {}, {}, {}, {}, false});
+    for (const auto& id : e.clients) {
+      ClientState c;
+      c.id = id;
+      s.clients.push_back(std::move(c));
+    }
     s.volume_db = e.volume_db;
     if (s.protocol != nullptr && !s.protocol->phases.empty()) s.start_at = s.protocol->phases.front().start;
     replan(s, library);
@@ -113,6 +117,27 @@ struct Applier {
       c->vitals.push_back({h.at.reading.wall, e.at_dose, e.bp_sys, e.bp_dia, e.hr, e.spo2, h.actor.device});
   }
 
+  void operator()(const Observed& e) {
+    if (auto* c = s.find_client(e.client))
+      c->observations.push_back({h.at.reading.wall, e.at_dose, e.moaa_s, e.dissociation, e.dissociation_features, e.cadss,
+                                 e.respiratory, e.by, h.actor.device});
+  }
+  void operator()(const ReadyToLeave& e) {
+    if (auto* c = s.find_client(e.client)) c->ready_to_leave = CareMark{e.at, e.at_dose, e.by, h.actor.device};
+  }
+  void operator()(const Discharged& e) {
+    if (auto* c = s.find_client(e.client)) {
+      c->discharged = CareMark{e.at, e.at_dose, e.by, h.actor.device};
+      c->monitoring_over = true;
+    }
+  }
+  void operator()(const Signed& e) {
+    s.signature = SignatureEntry{e.meaning, e.by, h.actor.device, e.content_hash, e.at, e.covers_seq};
+  }
+  void operator()(const Addendum& e) {
+    s.addenda.push_back({e.text, e.section, e.by, h.actor.device, e.client, h.at.reading.wall});
+  }
+
   void operator()(const EmergencyRaised& e) {
     s.emergency = true;
     s.checking.reset();
@@ -166,6 +191,14 @@ SessionState replay(const std::vector<Happened>& events, const config::Library& 
   SessionState state;
   reset(state, library);
   for (const auto& e : events) apply(state, e, library);
+  return state;
+}
+
+SessionState replay_past(const std::vector<Happened>& events, const config::Library& library) {
+  SessionState state;
+  reset(state, library);
+  for (const auto& e : events)
+    if (!std::holds_alternative<Cleared>(e.event)) apply(state, e, library);
   return state;
 }
 

@@ -16,6 +16,12 @@ void apply(SessionState& state, const Happened& happened, const config::Library&
 /** The state after `events`, from an idle room. */
 [[nodiscard]] SessionState replay(const std::vector<Happened>& events, const config::Library& library);
 
+/**
+ * A session as it stood when the room was cleared for the next one, with what was entered for it afterwards:
+ * its events applied in order, the `cleared` left out. The after-care of a past session is decided on this.
+ */
+[[nodiscard]] SessionState replay_past(const std::vector<Happened>& events, const config::Library& library);
+
 /** Recomputes the plan from the state's inputs (apply does this when they change). */
 void replan(SessionState& state, const config::Library& library);
 

@@ -14,6 +14,8 @@ namespace stillroom::session {
 enum class CommandKind {
   Preload, EnterDose, Start, Dose, Pause, Resume, Talk, Volume, Skip, Alternate,
   Booster, Ack, Vitals, Stop, Emergency, Clear, History,
+  // After-care: per client during and after the session, then the signed summary (they may name a past session).
+  Observe, ReadyToLeave, Discharge, Sign, Addendum, Summary,
 };
 
 /** The command's wire name ("preload", "start", ...), as in config::all_commands(). */
@@ -36,6 +38,15 @@ struct Vitals {
   int bp_dia = 0;
   std::optional<int> hr;
   std::optional<int> spo2;
+};
+
+/** What a clinician observed (observe): at least one of sedation, dissociation, breathing. */
+struct ObservationEntry {
+  std::optional<int> moaa_s;
+  std::optional<std::string> dissociation;
+  std::optional<std::vector<std::string>> dissociation_features;
+  std::optional<int> cadss;
+  std::optional<std::string> respiratory;
 };
 
 /** A dose as a clinician entered it: the amount and, when known, the lot. */
@@ -83,8 +94,21 @@ struct Command {
   std::string reminder;
   /** vitals */
   Vitals vitals;
-  /** history: the session asked for (absent: the current or last one). */
+  /** history, the after-care commands: the session meant (absent: the current or last one). */
   std::optional<std::string> session;
+  /** The after-care commands: the staff member who entered it (the device is `device`). */
+  std::string by;
+  /** ready_to_leave, discharge: when (absent: now). */
+  std::optional<std::chrono::system_clock::time_point> at;
+  /** observe */
+  ObservationEntry observation;
+  /** sign: what the signature means. */
+  std::string meaning;
+  /** addendum: the text, the part of the summary it concerns. */
+  std::string text;
+  std::string section;
+  /** summary: json | svg */
+  std::string format = "json";
 };
 
 /** The controller's answer to an accepted command; `error` is empty when ok. */

@@ -37,9 +37,36 @@ std::string dose_range_refusal(double mg, const config::DoseRange& range, const 
          config::format_number(range.min_mg) + "-" + config::format_number(range.max_mg) + " mg";
 }
 
+bool is_clinical_entry(CommandKind kind) noexcept {
+  switch (kind) {
+    case CommandKind::EnterDose:
+    case CommandKind::Dose:
+    case CommandKind::Booster:
+    case CommandKind::Ack:
+    case CommandKind::Vitals:
+    case CommandKind::Observe:
+    case CommandKind::ReadyToLeave:
+    case CommandKind::Discharge: return true;
+    default: return false;
+  }
+}
+
+bool is_after_care(CommandKind kind) noexcept {
+  switch (kind) {
+    case CommandKind::Observe:
+    case CommandKind::ReadyToLeave:
+    case CommandKind::Discharge:
+    case CommandKind::Sign:
+    case CommandKind::Addendum: return true;
+    default: return false;
+  }
+}
+
 Decision decide(const SessionState& state, const Command& command, const DecideContext& context) {
   if (state.checking && command.kind != CommandKind::Emergency && command.kind != CommandKind::Vitals)
     return Decision::refuse("a preload is still checking the music: try again in a moment");
+  if (is_clinical_entry(command.kind))
+    if (auto problem = signed_refusal(state); !problem.empty()) return Decision::refuse(problem);
   switch (command.kind) {
     case CommandKind::Preload: return decide_preload(state, command, context);
     case CommandKind::EnterDose: return decide_enter_dose(state, command, context);
@@ -57,7 +84,13 @@ Decision decide(const SessionState& state, const Command& command, const DecideC
     case CommandKind::Stop: return decide_stop(state, command, context);
     case CommandKind::Emergency: return decide_emergency(state, command, context);
     case CommandKind::Clear: return decide_clear(state, command, context);
-    case CommandKind::History: break;
+    case CommandKind::Observe: return decide_observe(state, command, context);
+    case CommandKind::ReadyToLeave: return decide_ready_to_leave(state, command, context);
+    case CommandKind::Discharge: return decide_discharge(state, command, context);
+    case CommandKind::Sign: return decide_sign(state, command, context);
+    case CommandKind::Addendum: return decide_addendum(state, command, context);
+    case CommandKind::History:
+    case CommandKind::Summary: break;
   }
   return Decision::refuse(std::string("'") + to_string(command.kind) + "' is not a session command");
 }

@@ -16,11 +16,23 @@
 
 namespace stillroom::session {
 
+/**
+ * What a signature covers: the SHA-256 of the session summary's canonical JSON and the newest recorded event
+ * of the session it was computed from. Computed outside the session core (report/ reads the record).
+ */
+struct SignedContent {
+  std::string content_hash;
+  std::int64_t covers_seq = 0;
+  std::string covers_hash;
+};
+
 /** What decide() reads besides the state. */
 struct DecideContext {
   const config::Library& library;
   /** Now on this box. */
   Stamp now;
+  /** sign: the summary being signed (null: it could not be computed). */
+  const SignedContent* content = nullptr;
 };
 
 struct Decision {
@@ -67,6 +79,20 @@ struct Decision {
 [[nodiscard]] Decision decide_stop(const SessionState& state, const Command& command, const DecideContext& context);
 [[nodiscard]] Decision decide_emergency(const SessionState& state, const Command& command, const DecideContext& context);
 [[nodiscard]] Decision decide_clear(const SessionState& state, const Command& command, const DecideContext& context);
+[[nodiscard]] Decision decide_observe(const SessionState& state, const Command& command, const DecideContext& context);
+[[nodiscard]] Decision decide_ready_to_leave(const SessionState& state, const Command& command, const DecideContext& context);
+[[nodiscard]] Decision decide_discharge(const SessionState& state, const Command& command, const DecideContext& context);
+[[nodiscard]] Decision decide_sign(const SessionState& state, const Command& command, const DecideContext& context);
+[[nodiscard]] Decision decide_addendum(const SessionState& state, const Command& command, const DecideContext& context);
+
+/** "" unless the session is signed; then why a clinical entry is refused. */
+[[nodiscard]] std::string signed_refusal(const SessionState& state);
+/** "" when the session may be signed as far as its course goes (ended, every client's monitoring over), else why not. */
+[[nodiscard]] std::string unfinished_refusal(const SessionState& state, const config::Room& room);
+/** Whether the command enters something clinical about a client (refused once the session is signed). */
+[[nodiscard]] bool is_clinical_entry(CommandKind kind) noexcept;
+/** Whether the command concerns a session's after-care and may name a past session. */
+[[nodiscard]] bool is_after_care(CommandKind kind) noexcept;
 
 /** "state running" words for messages. */
 [[nodiscard]] std::string in_state(const SessionState& state);

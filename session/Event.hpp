@@ -9,6 +9,7 @@
 
 #include "config/Duration.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -313,6 +314,184 @@ struct VitalsTaken {
   }
 };
 
+/** The fixed vocabularies of the after-care entries (the parser and the codec both check against these). */
+namespace vocabulary {
+/** MOAA/S, the Modified Observer's Assessment of Alertness/Sedation: 5 responds readily to name in a normal tone,
+ *  4 lethargic response to name, 3 responds only after name is called loudly or repeatedly, 2 responds only after
+ *  mild prodding or shaking, 1 responds only after a painful trapezius squeeze, 0 no response. */
+inline constexpr std::int64_t kMoaasMin = 0, kMoaasMax = 5;
+/** The Clinician-Administered Dissociative States Scale's total (23 subject-rated items scored 0-4). */
+inline constexpr std::int64_t kCadssMax = 92;
+inline constexpr std::array<std::string_view, 2> kDissociation = {"absent", "present"};
+/** The CADSS subscales, as features seen. */
+inline constexpr std::array<std::string_view, 3> kDissociationFeatures = {"depersonalization", "derealization", "amnesia"};
+inline constexpr std::array<std::string_view, 5> kRespiratory = {"none", "snoring", "desaturation", "apnoea",
+                                                                  "airway_support"};
+/** What a signature means (21 CFR 11.50(a)(3)). */
+inline constexpr std::array<std::string_view, 3> kSignatureMeanings = {"authored", "reviewed", "reviewed and approved"};
+/** The part of the summary an addendum corrects. */
+inline constexpr std::array<std::string_view, 7> kAddendumSections = {"dose", "vitals", "observation", "ready_to_leave",
+                                                                       "discharge", "reminders", "other"};
+
+template <std::size_t N>
+[[nodiscard]] constexpr bool contains(const std::array<std::string_view, N>& words, std::string_view word) {
+  for (const auto w : words)
+    if (w == word) return true;
+  return false;
+}
+/** "a, b or c" */
+template <std::size_t N>
+[[nodiscard]] std::string listed(const std::array<std::string_view, N>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i > 0) out += i + 1 == N ? " or " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+}  // namespace vocabulary
+
+/** A clinician observed one client: sedation (MOAA/S), dissociation, breathing — at least one of them. */
+struct Observed {
+  static constexpr std::string_view kType = "observation";
+  static constexpr bool kInSession = true, kRecorded = true;
+  std::string client;
+  std::optional<Millis> at_dose;
+  /** MOAA/S 0..5 (vocabulary::kMoaasMin..kMoaasMax). */
+  std::optional<std::int64_t> moaa_s;
+  /** absent | present */
+  std::optional<std::string> dissociation;
+  /** The CADSS subscales seen (present only). */
+  std::optional<std::vector<std::string>> dissociation_features;
+  /** The CADSS total, when it was scored. */
+  std::optional<std::int64_t> cadss;
+  /** none | snoring | desaturation | apnoea | airway_support */
+  std::optional<std::string> respiratory;
+  /** The staff member who observed it (the device is the event's actor). */
+  std::string by;
+  template <class E, class V>
+  static void describe(E& e, V& v) {
+    v("client", e.client);
+    v("at_dose_ms", e.at_dose);
+    v("moaa_s", e.moaa_s, Visibility::Clinical);
+    v("dissociation", e.dissociation, Visibility::Clinical);
+    v("dissociation_features", e.dissociation_features, Visibility::Clinical);
+    v("cadss", e.cadss, Visibility::Clinical);
+    v("respiratory", e.respiratory, Visibility::Clinical);
+    v("by", e.by, Visibility::Clinical);
+  }
+  static std::string check(const Observed& e) {
+    using namespace vocabulary;
+    if (!e.moaa_s && !e.dissociation && !e.respiratory)
+      return "an observation needs at least one of 'moaa_s', 'dissociation', 'respiratory'";
+    if (e.moaa_s && (*e.moaa_s < kMoaasMin || *e.moaa_s > kMoaasMax)) return "payload field 'moaa_s' must be 0-5";
+    if (e.dissociation && !contains(kDissociation, *e.dissociation))
+      return "payload field 'dissociation' must be " + listed(kDissociation);
+    if ((e.dissociation_features || e.cadss) && e.dissociation != "present")
+      return "dissociation features and the CADSS score belong to a dissociation that is present";
+    if (e.dissociation_features)
+      for (const auto& f : *e.dissociation_features)
+        if (!contains(kDissociationFeatures, f))
+          return "payload field 'dissociation_features' may list " + listed(kDissociationFeatures);
+    if (e.cadss && (*e.cadss < 0 || *e.cadss > kCadssMax)) return "payload field 'cadss' must be 0-92";
+    if (e.respiratory && !contains(kRespiratory, *e.respiratory))
+      return "payload field 'respiratory' must be " + listed(kRespiratory);
+    return e.by.empty() ? "payload field 'by' must name who observed it" : std::string();
+  }
+};
+
+/** When a client could have left (the monitoring form's "ready to leave", as a clinician judged it). */
+struct ReadyToLeave {
+  static constexpr std::string_view kType = "ready_to_leave";
+  static constexpr bool kInSession = true, kRecorded = true;
+  std::string client;
+  /** The time the clinician gave (now unless they said otherwise). */
+  Instant at{};
+  std::optional<Millis> at_dose;
+  std::string by;
+  template <class E, class V>
+  static void describe(E& e, V& v) {
+    v("client", e.client);
+    v("at", e.at);
+    v("at_dose_ms", e.at_dose);
+    v("by", e.by, Visibility::Clinical);
+  }
+  static std::string check(const ReadyToLeave& e) { return e.by.empty() ? "payload field 'by' must name who judged it" : ""; }
+};
+
+/** The client left the room's care; their monitoring is over. */
+struct Discharged {
+  static constexpr std::string_view kType = "discharged";
+  static constexpr bool kInSession = true, kRecorded = true;
+  std::string client;
+  Instant at{};
+  std::optional<Millis> at_dose;
+  std::string by;
+  template <class E, class V>
+  static void describe(E& e, V& v) {
+    v("client", e.client);
+    v("at", e.at);
+    v("at_dose_ms", e.at_dose);
+    v("by", e.by, Visibility::Clinical);
+  }
+  static std::string check(const Discharged& e) { return e.by.empty() ? "payload field 'by' must name who discharged" : ""; }
+};
+
+/**
+ * A clinician signed the session's summary: the SHA-256 of the summary's canonical JSON (report/), which covers
+ * the session's recorded events up to `covers_seq` (whose hash is `covers_hash`). A signed session is never edited.
+ */
+struct Signed {
+  static constexpr std::string_view kType = "signed";
+  static constexpr bool kInSession = true, kRecorded = true;
+  /** authored | reviewed | reviewed and approved */
+  std::string meaning;
+  std::string by;
+  Instant at{};
+  std::string content_hash;
+  std::int64_t covers_seq = 0;
+  std::string covers_hash;
+  template <class E, class V>
+  static void describe(E& e, V& v) {
+    v("meaning", e.meaning);
+    v("by", e.by, Visibility::Clinical);
+    v("at", e.at);
+    v("content_hash", e.content_hash);
+    v("covers_seq", e.covers_seq);
+    v("covers_hash", e.covers_hash);
+  }
+  static std::string check(const Signed& e) {
+    if (!vocabulary::contains(vocabulary::kSignatureMeanings, e.meaning))
+      return "payload field 'meaning' must be " + vocabulary::listed(vocabulary::kSignatureMeanings);
+    if (e.by.empty()) return "payload field 'by' must name the signer";
+    return e.content_hash.size() == 64 ? std::string() : "payload field 'content_hash' must be a hex SHA-256";
+  }
+};
+
+/** A correction or addition to a signed session, shown as such on the next summary. */
+struct Addendum {
+  static constexpr std::string_view kType = "addendum";
+  static constexpr bool kInSession = true, kRecorded = true;
+  std::string text;
+  /** Which part of the summary it corrects (vocabulary::kAddendumSections). */
+  std::string section;
+  std::optional<std::string> client;
+  std::string by;
+  template <class E, class V>
+  static void describe(E& e, V& v) {
+    v("text", e.text, Visibility::Clinical);
+    v("section", e.section);
+    v("client", e.client);
+    v("by", e.by, Visibility::Clinical);
+  }
+  static std::string check(const Addendum& e) {
+    if (e.text.empty()) return "payload field 'text' must not be empty";
+    if (!vocabulary::contains(vocabulary::kAddendumSections, e.section))
+      return "payload field 'section' must be " + vocabulary::listed(vocabulary::kAddendumSections);
+    return e.by.empty() ? "payload field 'by' must name who wrote it" : std::string();
+  }
+};
+
 struct EmergencyRaised {
   static constexpr std::string_view kType = "emergency";
   static constexpr bool kInSession = false, kRecorded = true;
@@ -499,7 +678,8 @@ struct PreloadDropped {
 
 using Event = std::variant<SessionPreloaded, DoseEntered, SessionStarted, DoseGiven, BoosterGiven, PhaseChanged,
                            TrackChanged, Paused, Resumed, TalkChanged, VolumeChanged, Skipped, Alternated,
-                           ReminderDue, ReminderAcked, VitalsTaken, EmergencyRaised, SessionEnded, MonitoringEnded,
+                           ReminderDue, ReminderAcked, VitalsTaken, Observed, ReadyToLeave, Discharged, Signed,
+                           Addendum, EmergencyRaised, SessionEnded, MonitoringEnded,
                            Cleared, FaultRaised, FaultCleared, CommandRefused, Recovered, CheckpointTaken,
                            ClockStepped, RecordReplaced, PreloadChecking, PreloadDropped>;
 

@@ -14,6 +14,17 @@ double secs(Millis ms) { return static_cast<double>(ms.count()) / 1000.0; }
 
 json range_json(const config::DoseRange& r) { return {{"min_mg", r.min_mg}, {"max_mg", r.max_mg}}; }
 
+template <class T>
+json or_null(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json mark_json(const std::optional<CareMark>& m) {
+  if (!m) return nullptr;
+  return {{"at", config::format_instant(m->at)}, {"at_dose_ms", m->at_dose ? json(m->at_dose->count()) : json(nullptr)},
+          {"by", m->by}, {"device", m->device}};
+}
+
 }  // namespace
 
 std::vector<ReminderInfo> reminders_of(const SessionState& s, Millis now, const config::Room& room) {
@@ -137,8 +148,28 @@ json clinical_session_json(const SessionState& s) {
       entry["spo2"] = v.spo2 ? json(*v.spo2) : json(nullptr);
       client["vitals"].push_back(entry);
     }
+    client["observations"] = json::array();
+    for (const auto& o : c.observations)
+      client["observations"].push_back({{"at", config::format_instant(o.at)},
+                                        {"at_dose_ms", o.at_dose ? json(o.at_dose->count()) : json(nullptr)},
+                                        {"moaa_s", or_null(o.moaa_s)}, {"dissociation", or_null(o.dissociation)},
+                                        {"dissociation_features", or_null(o.dissociation_features)},
+                                        {"cadss", or_null(o.cadss)}, {"respiratory", or_null(o.respiratory)},
+                                        {"by", o.by}, {"device", o.device}});
+    client["ready_to_leave"] = mark_json(c.ready_to_leave);
+    client["discharged"] = mark_json(c.discharged);
+    client["monitoring_over"] = c.monitoring_over;
     out["clients"].push_back(client);
   }
+  out["signature"] = nullptr;
+  if (s.signature)
+    out["signature"] = {{"meaning", s.signature->meaning}, {"by", s.signature->by}, {"device", s.signature->device},
+                        {"at", config::format_instant(s.signature->at)}, {"content_hash", s.signature->content_hash}};
+  out["addenda"] = json::array();
+  for (const auto& a : s.addenda)
+    out["addenda"].push_back({{"text", a.text}, {"section", a.section}, {"client", or_null(a.client)}, {"by", a.by},
+                              {"device", a.device}, {"at", config::format_instant(a.at)}});
+  out["status"] = to_string(s.status);
   return out;
 }
 

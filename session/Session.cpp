@@ -68,7 +68,7 @@ Outcome Session::run(Decision decision, const Command* command) {
     if (is_recorded(h.event)) out.events.push_back(std::move(h));
   }
   if (command != nullptr && decision.refusal) {
-    out.events.push_back(refusal_event(*command, *decision.refusal));
+    out.events.push_back(refusal_event(*command, *decision.refusal, state_.id));
     out.reply = decision.refusal;
   } else if (command != nullptr && !out.preflight) {
     out.reply = Reply::success();
@@ -76,7 +76,7 @@ Outcome Session::run(Decision decision, const Command* command) {
   return out;
 }
 
-Happened Session::refusal_event(const Command& c, const Reply& refusal) {
+Happened Session::refusal_event(const Command& c, const Reply& refusal, const std::string& session) {
   CommandRefused e;
   e.cmd = to_string(c.kind);
   e.id = c.id;
@@ -85,16 +85,36 @@ Happened Session::refusal_event(const Command& c, const Reply& refusal) {
   e.sent_at = c.sent_at;
   e.received_at = clock_.now().wall;
   e.state = to_string(state_.status);
-  return happen(e, state_.id, {c.device, c.role}, c.id);
+  return happen(e, session, {c.device, c.role}, c.id);
 }
 
 // ---- inputs --------------------------------------------------------------------
 
-Outcome Session::handle(const Command& command) {
-  auto out = run(decide(state_, command, context()), &command);
+Outcome Session::handle(const Command& command, const SignedContent* content) {
+  auto out = run(decide(state_, command, context(content)), &command);
   // What the command made due (a start reaches its first phase at once) follows it.
   auto later = tick();
   for (auto& e : later.events) out.events.push_back(std::move(e));
+  return out;
+}
+
+Outcome Session::handle_past(SessionState& past, const Command& command, const SignedContent* content) {
+  Outcome out;
+  auto decision = decide(past, command, context(content));
+  out.what = decision.what;
+  const Actor actor{command.device, command.role};
+  for (auto& event : decision.events) {
+    Happened h{std::move(event), past.id, actor, clock_.stamp(), command.id};
+    apply(past, h, library_);
+    out_.signal(h);
+    out.events.push_back(std::move(h));
+  }
+  if (decision.refusal) {
+    out.events.push_back(refusal_event(command, *decision.refusal, past.id));
+    out.reply = decision.refusal;
+  } else {
+    out.reply = Reply::success();
+  }
   return out;
 }
 
@@ -104,7 +124,7 @@ Outcome Session::finish_preload(const Command& command, const PreflightResult& r
 
 Outcome Session::refuse(const Command& command, const Reply& refusal) {
   Outcome out;
-  out.events.push_back(refusal_event(command, refusal));
+  out.events.push_back(refusal_event(command, refusal, state_.id));
   out.reply = refusal;
   return out;
 }

@@ -47,8 +47,14 @@ class Session {
   /** `device` is the room box's own actor id for what the room does by itself. */
   Session(const config::Library& library, Clock& clock, SessionOutput& out, std::string device);
 
-  /** A command that passed the link's checks (and is not stale). */
-  Outcome handle(const Command& command);
+  /** A command that passed the link's checks (and is not stale); `content`: what a `sign` signs. */
+  Outcome handle(const Command& command, const SignedContent* content = nullptr);
+  /**
+   * An after-care command for a past session (not the one in the room): decided on `past` (the session as its
+   * record replays it, session::replay_past), its events stamped, applied to `past` and signalled, never to
+   * the room's own session.
+   */
+  Outcome handle_past(SessionState& past, const Command& command, const SignedContent* content = nullptr);
   /** The preflight of the pending preload finished: the preload's answer. */
   Outcome finish_preload(const Command& command, const PreflightResult& result);
   /** Refuses a command before deciding on it (stale, clock skew): recorded as refused with both times. */
@@ -98,8 +104,10 @@ class Session {
   void set_lights(const plan::LightCue& cue);
   [[nodiscard]] plan::LightCue scene_cue(plan::LightCue::Reason reason, const std::string& scene) const;
   [[nodiscard]] Actor system() const { return {device_, "system"}; }
-  [[nodiscard]] DecideContext context() const { return {library_, clock_.stamp()}; }
-  Happened refusal_event(const Command& command, const Reply& refusal);
+  [[nodiscard]] DecideContext context(const SignedContent* content = nullptr) const {
+    return DecideContext{library_, clock_.stamp(), content};
+  }
+  Happened refusal_event(const Command& command, const Reply& refusal, const std::string& session);
 
   const config::Library& library_;
   Clock& clock_;

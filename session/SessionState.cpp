@@ -54,6 +54,8 @@ std::string first_difference(const SessionState& a, const SessionState& b) {
   STILLROOM_SAME(plan)
   STILLROOM_SAME(phase_index)
   STILLROOM_SAME(track)
+  STILLROOM_SAME(signature)
+  STILLROOM_SAME(addenda)
 #undef STILLROOM_SAME
   return {};
 }

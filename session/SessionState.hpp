@@ -53,6 +53,44 @@ struct VitalsEntry {
   friend bool operator==(const VitalsEntry&, const VitalsEntry&) = default;
 };
 
+/** An observation as recorded: what was seen, when, by whom on which device. */
+struct ObservedEntry {
+  Instant at{};
+  std::optional<Millis> at_dose;
+  std::optional<std::int64_t> moaa_s;
+  std::optional<std::string> dissociation;
+  std::optional<std::vector<std::string>> dissociation_features;
+  std::optional<std::int64_t> cadss;
+  std::optional<std::string> respiratory;
+  std::string by;
+  std::string device;
+  friend bool operator==(const ObservedEntry&, const ObservedEntry&) = default;
+};
+
+/** A moment a clinician recorded for a client (ready to leave, discharged): when, and who said so. */
+struct CareMark {
+  Instant at{};
+  std::optional<Millis> at_dose;
+  std::string by;
+  std::string device;
+  friend bool operator==(const CareMark&, const CareMark&) = default;
+};
+
+/** The session's signature. */
+struct SignatureEntry {
+  std::string meaning, by, device, content_hash;
+  Instant at{};
+  std::int64_t covers_seq = 0;
+  friend bool operator==(const SignatureEntry&, const SignatureEntry&) = default;
+};
+
+struct AddendumEntry {
+  std::string text, section, by, device;
+  std::optional<std::string> client;
+  Instant at{};
+  friend bool operator==(const AddendumEntry&, const AddendumEntry&) = default;
+};
+
 /** One client of the session: their doses on their own clock, their reminders, their vitals. */
 struct ClientState {
   std::string id;
@@ -65,6 +103,10 @@ struct ClientState {
   /** Reminder id -> how long after it fell due it was acknowledged. */
   std::map<std::string, Millis> acked;
   bool monitoring_over = false;
+  std::vector<ObservedEntry> observations;
+  std::optional<CareMark> ready_to_leave;
+  /** Discharged: the client left the room's care (their monitoring is over too). */
+  std::optional<CareMark> discharged;
 
   /** When the client's first dose was given, on the room's dose clock. */
   [[nodiscard]] std::optional<Millis> dosed_at() const noexcept;
@@ -110,6 +152,9 @@ struct SessionState {
   int phase_index = -1;
   /** Segment of the last track recorded as started. */
   std::uint64_t track = 0;
+  /** Once signed, the session is never edited: corrections are addenda. */
+  std::optional<SignatureEntry> signature;
+  std::vector<AddendumEntry> addenda;
 
   [[nodiscard]] bool live() const noexcept { return status == SessionStatus::Running || status == SessionStatus::Paused; }
   [[nodiscard]] ClientState* find_client(const std::string& client) noexcept;
