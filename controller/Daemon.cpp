@@ -15,15 +15,21 @@
 #include "controller/SystemClock.hpp"
 #include "controller/TrackSurvey.hpp"
 #include "record/Record.hpp"
+#include "record/RecordFileCheck.hpp"
 #include "record/RecordHappened.hpp"
 #include "record/RecordHash.hpp"
+#include "report/SessionSummary.hpp"
+#include "report/SummaryDrawing.hpp"
 #include "room/LightController.hpp"
 #include "room/RoomLink.hpp"
+#include "session/Apply.hpp"
 #include "session/Session.hpp"
 #include "session/Staleness.hpp"
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 
@@ -75,6 +81,17 @@ void injected_delay(const char* stage) {
 
 std::filesystem::path heartbeat_file(const config::Room& room) { return room.record.path + ".alive"; }
 
+/**
+ * The whole file is checked after the room is online (a million events take about 0.6 s), unless a check
+ * found it damaged before: then at open, so that it is moved aside before anything is appended.
+ */
+record::RecordOptions record_options(const config::Room& room) {
+  record::RecordOptions options{"stillroom-" + room.id};
+  std::error_code ignored;
+  options.check_file_at_open = std::filesystem::exists(record::damage_marker(room.record.path), ignored);
+  return options;
+}
+
 }  // namespace
 
 struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audio::EngineListener {
@@ -116,12 +133,17 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
 
   void handle(const session::Command& command);
   void history(const session::Command& command);
+  /** An after-care command: decided once what it needs from the record (a past session, the summary signed) is read. */
+  void after_care(const session::Command& command);
+  /** summary: the session's summary (JSON, or the picture as SVG text). */
+  void summary(const session::Command& command);
   /** Answers `command` with `outcome`'s reply once its events are durable, and records them. */
   void answer(const session::Command& command, session::Outcome outcome);
   /** Records what an input that is not a command did. */
   void record(session::Outcome outcome);
   void preflight(const session::Command& command, session::PreflightJob job);
   void survey_catalogue();
+  void check_record_file();
 
   void start_audio();
   void restore_session();
@@ -163,6 +185,8 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
   /** The preflight of the pending preload (one at a time: the session refuses a second). */
   std::thread worker;
   std::thread surveyor;
+  /** SQLite's check of the whole record file, after the room is online. */
+  std::thread record_checker;
 };
 
 Daemon::Impl::Impl(Daemon& d, const config::Library& lib, DaemonOptions opts)
@@ -172,7 +196,7 @@ Daemon::Impl::Impl(Daemon& d, const config::Library& lib, DaemonOptions opts)
       log(*options.log),
       device("stillroom-" + lib.room.id),
       epoch(record::random_uuid()),
-      record_store(lib.room.record.path, clock, record::RecordOptions{"stillroom-" + lib.room.id}),
+      record_store(lib.room.record.path, clock, record_options(lib.room)),
       writer(record_store, "stillroom-" + lib.room.id,
              RecordWriter::Hooks{
                  [this](bool active, const std::string& message) {
@@ -229,6 +253,7 @@ json Daemon::Impl::reply_body(const session::Command& command, const session::Re
 void Daemon::Impl::handle(const session::Command& command) {
   state_dirty = true;
   if (command.kind == session::CommandKind::History) return history(command);
+  if (command.kind == session::CommandKind::Summary) return summary(command);
   if (const auto first = ledger.find(command.device, command.id)) {
     // Answered before (QoS 1 redelivery, a retry): the first answer again, nothing else — after what is in flight.
     json body = json::parse(*first);
@@ -241,6 +266,9 @@ void Daemon::Impl::handle(const session::Command& command) {
   const auto wall = clock.now().wall;
   if (auto stale = session::stale_refusal(command, wall, link.connected_at(), library.room.mqtt.command_max_age))
     return answer(command, session.refuse(command, *stale));
+  if (session::is_after_care(command.kind) &&
+      (command.kind == session::CommandKind::Sign || (command.session && *command.session != session.session_id())))
+    return after_care(command);
   auto outcome = session.handle(command);
   if (outcome.preflight) {
     auto job = *outcome.preflight;
@@ -310,6 +338,68 @@ void Daemon::Impl::history(const session::Command& command) {
   });
 }
 
+void Daemon::Impl::after_care(const session::Command& command) {
+  const std::string id = command.session.value_or(session.session_id());
+  const bool current = id == session.session_id();
+  writer.read([this, command, id, current](record::Record& r) {
+    std::optional<std::string> problem;
+    std::vector<record::RecordEvent> rows;
+    try {
+      rows = report::session_span(r, id);
+      if (rows.empty() && !current) problem = "no session '" + id + "' in the record";
+    } catch (const record::RecordError& error) {
+      problem = std::string("the record cannot be read: ") + error.what();
+    }
+    inbox.post([this, command, id, current, problem, rows = std::move(rows)] {
+      if (problem) return answer(command, session.refuse(command, session::Reply::failure(*problem)));
+      std::optional<session::SignedContent> content;
+      if (command.kind == session::CommandKind::Sign && !rows.empty()) {
+        const auto summary = report::summarise(id, rows);
+        content = session::SignedContent{report::content_hash(summary), summary.last_seq, summary.last_hash};
+      }
+      const session::SignedContent* signing = content ? &*content : nullptr;
+      // The room's own session may have moved on while the record was read: decide on what is in the room now.
+      if (current && id == session.session_id()) return answer(command, session.handle(command, signing));
+      std::vector<record::RecordEvent> own;
+      for (const auto& row : rows)
+        if (row.session == id) own.push_back(row);
+      auto past = session::replay_past(record::to_happened(own), library);
+      answer(command, session.handle_past(past, command, signing));
+    });
+  });
+}
+
+void Daemon::Impl::summary(const session::Command& command) {
+  const std::string current = session.session_id();
+  writer.read([this, command, current](record::Record& r) {
+    json body = {{"id", command.id}, {"ok", true}};
+    try {
+      std::string id = command.session.value_or(current);
+      if (id.empty()) {
+        const auto sessions = r.sessions();
+        if (!sessions.empty()) id = sessions.back().session;
+      }
+      const auto rows = id.empty() ? std::vector<record::RecordEvent>{} : report::session_span(r, id);
+      if (rows.empty()) {
+        body = {{"id", command.id}, {"ok", false}, {"reason", "refused"},
+                {"error", id.empty() ? std::string("no session in the record") : "no session '" + id + "' in the record"}};
+      } else {
+        auto summary = report::summarise(id, rows);
+        const auto verification = r.verify();
+        summary.verified = verification.ok();
+        summary.verification = verification.message();
+        body["session"] = id;
+        if (command.format == "svg") body["svg"] = report::svg_text(summary);
+        else body["summary"] = report::summary_json(summary);
+      }
+    } catch (const record::RecordError& error) {
+      body = {{"id", command.id}, {"ok", false}, {"reason", "refused"},
+              {"error", std::string("the record cannot be read: ") + error.what()}};
+    }
+    link.reply(command, body);
+  });
+}
+
 void Daemon::Impl::preflight(const session::Command& command, session::PreflightJob job) {
   // Decoding a playlist can take seconds on an SD card: never on the controller thread.
   if (worker.joinable()) worker.join();  // the previous one has posted its result and is ending
@@ -334,6 +424,35 @@ void Daemon::Impl::survey_catalogue() {
     inbox.post([this, durations = std::move(survey.durations)] {
       catalogue_durations = durations;
       publisher.publish_catalogue(make_catalogue(library, catalogue_durations, preflights));
+    });
+  });
+}
+
+void Daemon::Impl::check_record_file() {
+  const std::filesystem::path path = library.room.record.path;
+  if (record_options(library.room).check_file_at_open) {
+    // Checked at open (and moved aside if it was damaged): the marker has done its work.
+    std::error_code ignored;
+    if (record_store.open_report().available) std::filesystem::remove(record::damage_marker(path), ignored);
+    return;
+  }
+  if (!record_store.open_report().available) return;
+  record_checker = guarded_thread("record check", [this, path] {
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);  // behind the music and the commands
+    std::optional<std::string> damage;
+    try {
+      damage = record::record_file_damage(path);
+    } catch (const record::RecordError& error) {
+      damage = error.what();
+    }
+    if (!damage) return;
+    std::ofstream(record::damage_marker(path)) << *damage << "\n";
+    inbox.post([this, damage = *damage] {
+      record(session.fault("record", "",
+                           "the record's file is damaged (" + damage +
+                               "); the room records on: restart the controller after this session, which moves the "
+                               "damaged file aside, keeps it, and begins a new record",
+                           true));
     });
   });
 }
@@ -547,6 +666,7 @@ int Daemon::Impl::run() {
   }
   publisher.publish_catalogue(make_catalogue(library, {}, preflights));
   survey_catalogue();
+  check_record_file();
   notify_systemd("READY=1");
 
   while (!stopping) {
@@ -558,6 +678,7 @@ int Daemon::Impl::run() {
   notify_systemd("STOPPING=1");
   if (worker.joinable()) worker.join();
   if (surveyor.joinable()) surveyor.join();
+  if (record_checker.joinable()) record_checker.join();
   inbox.run_for(0ms);
   if (engine) engine->stop();
   state_dirty = true;

@@ -7,6 +7,11 @@
 #include "record/RecordHash.hpp"
 #include "record/RecordReader.hpp"
 #include "record/RecordTimeline.hpp"
+#include "report/MonitoringCsv.hpp"
+#include "report/SessionSummary.hpp"
+#include "report/SummaryDrawing.hpp"
+
+#include <chrono>
 
 #include <cerrno>
 #include <charconv>
@@ -43,6 +48,8 @@ constexpr const char* kUsageText =
     "  verify [--checkpoint SEQ:HASH]         check the whole hash chain (and an anchored checkpoint)\n"
     "  export SESSION --format csv|json|fhir [--out FILE]\n"
     "                                         write the session's events (stdout without --out)\n"
+    "  report SESSION [--out DIR]             the signed-summary files: SESSION.pdf, .svg, .json (the EHR's),\n"
+    "                                         -monitoring.csv (one row, the monitoring form) in DIR (default .)\n"
     "\n"
     "exit status: 0 ok, 1 verification failed / not found / unreadable, 2 usage\n";
 
@@ -223,6 +230,54 @@ int export_session(RecordReader& reader, const std::string& session, const std::
   return kOk;
 }
 
+int report_session(RecordReader& reader, const std::string& session, const std::optional<std::string>& out_dir,
+                   std::ostream& out, std::ostream& err) {
+  const auto began = std::chrono::steady_clock::now();
+  const auto rows = report::session_span(reader, session);
+  if (rows.empty()) {
+    err << "stillroom record: no session '" << session << "' in the record\n";
+    return kFailed;
+  }
+  VerifyOptions options;
+  options.integrity_check = true;
+  const VerifyResult verification = reader.verify(options);
+  auto summary = report::summarise(session, rows);
+  summary.verified = verification.ok();
+  summary.verification = verification.message();
+  const std::filesystem::path dir = out_dir.value_or(".");
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error)) {
+    err << "stillroom record: --out " << dir.string() << " is not a directory\n";
+    return kFailed;
+  }
+  const auto base = dir / session;
+  const auto pdf = base.string() + ".pdf", svg = base.string() + ".svg";
+  try {
+    report::write_pdf(summary, pdf + ".tmp");
+    std::filesystem::rename(pdf + ".tmp", pdf);
+    report::write_svg(summary, svg + ".tmp");
+    std::filesystem::rename(svg + ".tmp", svg);
+  } catch (const std::exception& e) {
+    err << "stillroom record: " << e.what() << "\n";
+    return kFailed;
+  }
+  for (const auto& [path, text] : {std::pair{base.string() + ".json", report::summary_json(summary).dump(2) + "\n"},
+                                   std::pair{base.string() + "-monitoring.csv", report::monitoring_csv({summary})}}) {
+    if (const std::string problem = write_file(path, text); !problem.empty()) {
+      err << "stillroom record: " << problem << "\n";
+      return kFailed;
+    }
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+  out << "wrote " << pdf << ", " << svg << ", " << base.string() << ".json, " << base.string()
+      << "-monitoring.csv (" << rows.size() << " events, " << ms.count() << " ms)\n";
+  if (!verification.ok()) {
+    err << "stillroom record: WARNING: the record does not verify: " << verification.message() << "\n";
+    return kFailed;
+  }
+  return kOk;
+}
+
 }  // namespace
 
 int run_record_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -240,7 +295,7 @@ int run_record_command(const std::vector<std::string>& args, std::ostream& out, 
   if (p.command.empty()) return usage(err, "no command given");
 
   std::size_t expected_positional = 0;
-  if (p.command == "show" || p.command == "export") {
+  if (p.command == "show" || p.command == "export" || p.command == "report") {
     expected_positional = 1;
   } else if (p.command != "list" && p.command != "verify") {
     return usage(err, "unknown command '" + p.command + "'");
@@ -248,7 +303,8 @@ int run_record_command(const std::vector<std::string>& args, std::ostream& out, 
   if (p.positional.size() < expected_positional) return usage(err, p.command + " needs a SESSION");
   if (p.positional.size() > expected_positional) return usage(err, "unexpected argument '" + p.positional.back() + "'");
   if (p.checkpoint && p.command != "verify") return usage(err, "--checkpoint belongs to verify");
-  if ((p.format || p.out_file) && p.command != "export") return usage(err, "--format and --out belong to export");
+  if (p.format && p.command != "export") return usage(err, "--format belongs to export");
+  if (p.out_file && p.command != "export" && p.command != "report") return usage(err, "--out belongs to export and report");
   std::optional<Checkpoint> checkpoint;
   if (p.checkpoint) {
     checkpoint = parse_checkpoint(*p.checkpoint);
@@ -279,6 +335,7 @@ int run_record_command(const std::vector<std::string>& args, std::ostream& out, 
     if (p.command == "list") return list(reader, out);
     if (p.command == "show") return show(reader, p.positional[0], out, err);
     if (p.command == "verify") return verify(reader, checkpoint, out);
+    if (p.command == "report") return report_session(reader, p.positional[0], p.out_file, out, err);
     return export_session(reader, p.positional[0], *p.format, p.out_file, out, err);
   } catch (const RecordError& error) {
     err << "stillroom record: " << error.what() << "\n";

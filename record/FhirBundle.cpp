@@ -104,7 +104,7 @@ class BundleBuilder {
     json bundle = {{"resourceType", "Bundle"},
                    {"id", id("bundle")},
                    {"identifier", {{"system", "urn:stillroom:session"}, {"value", session_}}},
-                   {"type", "collection"},
+                   {"type", "transaction"},
                    {"entry", entries_}};
     if (!items_.empty()) bundle["timestamp"] = instant(items_.back().row->utc);
     return bundle;
@@ -113,9 +113,23 @@ class BundleBuilder {
  private:
   std::string id(const std::string& what) const { return name_uuid(kUuidNamespace, session_ + "/" + what); }
 
+  /** A transaction entry: PUT Type/id, so exporting the same session again updates rather than duplicates. */
   void add(const std::string& uuid, json resource) {
     resource["id"] = uuid;
-    entries_.push_back({{"fullUrl", urn(uuid)}, {"resource", std::move(resource)}});
+    const std::string type = resource["resourceType"];
+    entries_.push_back({{"fullUrl", urn(uuid)},
+                        {"resource", std::move(resource)},
+                        {"request", {{"method", "PUT"}, {"url", type + "/" + uuid}}}});
+  }
+
+  /** The clinic's staff member `staff` (an id, never a name) as a Practitioner. */
+  std::string practitioner(const std::string& staff) {
+    if (const auto it = practitioners_.find(staff); it != practitioners_.end()) return it->second;
+    const std::string uuid = id("practitioner/" + staff);
+    practitioners_[staff] = uuid;
+    add(uuid, {{"resourceType", "Practitioner"},
+               {"identifier", json::array({{{"system", "urn:stillroom:staff"}, {"value", staff}}})}});
+    return uuid;
   }
 
   void add_device(const std::string& device, const std::string& role, bool room_box) {
@@ -170,10 +184,16 @@ class BundleBuilder {
       dosage["route"] = {{"text", d.route}};
     }
     if (d.unit == "mg") dosage["dose"] = quantity(d.amount, "mg", "mg");
-    json medication = {{"text", d.medication}};
+    // R4 keeps the lot on the Medication (batch.lotNumber): a contained one per administration.
+    json code = {{"text", d.medication}};
+    if (d.medication == "ketamine")
+      code["coding"] = json::array({{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"}, {"code", "6130"}, {"display", "ketamine"}}});
+    json medication = {{"resourceType", "Medication"}, {"id", "medication"}, {"code", code}};
+    if (d.lot) medication["batch"] = {{"lotNumber", *d.lot}};
     json resource = {{"resourceType", "MedicationAdministration"},
                      {"status", "completed"},
-                     {"medicationCodeableConcept", medication},
+                     {"contained", json::array({medication})},
+                     {"medicationReference", {{"reference", "#medication"}}},
                      {"subject", reference(patients_.at(d.client))},
                      {"context", reference(encounters_.at(d.client))},
                      {"effectiveDateTime", config::format_instant(d.given_at)},
@@ -221,6 +241,141 @@ class BundleBuilder {
                        {"valueQuantity", quantity(static_cast<double>(*v.spo2), "%", "%")}});
   }
 
+  static json stillroom_code(const char* code, const char* display) {
+    return {{"coding", json::array({{{"system", "urn:stillroom:observation"}, {"code", code}, {"display", display}}})},
+            {"text", display}};
+  }
+
+  /** An observation of the clinician (sedation, dissociation, breathing, ready to leave): category exam. */
+  void add_clinical(const std::string& uuid, const RecordEvent& e, const std::string& client, const std::string& by,
+                    json fields) {
+    json resource = {{"resourceType", "Observation"},
+                     {"status", "final"},
+                     {"category", json::array({{{"coding", json::array({{{"system",
+                                                                           "http://terminology.hl7.org/CodeSystem/"
+                                                                           "observation-category"},
+                                                                          {"code", "exam"},
+                                                                          {"display", "Exam"}}})}}})},
+                     {"subject", reference(patients_.at(client))},
+                     {"encounter", reference(encounters_.at(client))},
+                     {"effectiveDateTime", instant(e.utc)},
+                     {"performer", json::array({reference(practitioner(by))})}};
+    resource.update(fields);
+    add(uuid, std::move(resource));
+  }
+
+  void add_observed(const RecordEvent& e, const session::Observed& o) {
+    if (!patients_.count(o.client)) return;
+    if (o.moaa_s)
+      add_clinical(id("moaa-s/" + e.event_id), e, o.client, o.by,
+                   {{"code", stillroom_code("moaa-s", "Modified Observer's Assessment of Alertness/Sedation (MOAA/S)")},
+                    {"valueInteger", *o.moaa_s}});
+    if (o.dissociation) {
+      json fields = {{"code", stillroom_code("dissociation", "Dissociation")},
+                     {"valueCodeableConcept", {{"text", *o.dissociation}}}};
+      json components = json::array();
+      if (o.dissociation_features)
+        for (const auto& f : *o.dissociation_features)
+          components.push_back({{"code", stillroom_code(f.c_str(), f.c_str())}, {"valueBoolean", true}});
+      if (o.cadss)
+        components.push_back({{"code", stillroom_code("cadss", "Clinician-Administered Dissociative States Scale total")},
+                              {"valueInteger", *o.cadss}});
+      if (!components.empty()) fields["component"] = components;
+      add_clinical(id("dissociation/" + e.event_id), e, o.client, o.by, std::move(fields));
+    }
+    if (o.respiratory)
+      add_clinical(id("respiratory/" + e.event_id), e, o.client, o.by,
+                   {{"code", stillroom_code("respiratory-events", "Respiratory events")},
+                    {"valueCodeableConcept", {{"text", *o.respiratory}}}});
+  }
+
+  void add_ready(const RecordEvent& e, const session::ReadyToLeave& r) {
+    if (!patients_.count(r.client)) return;
+    add_clinical(id("ready/" + e.event_id), e, r.client, r.by,
+                 {{"code", stillroom_code("ready-to-leave", "Ready to leave (clinician's judgement)")},
+                  {"valueDateTime", config::format_instant(r.at)}});
+  }
+
+  /** The signed summary: a DocumentReference per client, the signature as a Provenance naming the signer. */
+  void add_signed(const RecordEvent& e, const session::Signed& g) {
+    const std::string signer = practitioner(g.by);
+    json targets = json::array();
+    for (const auto& [client, patient] : patients_) {
+      const std::string uuid = id("summary/" + client);
+      summaries_[client] = uuid;
+      targets.push_back(reference(uuid));
+      add(uuid, {{"resourceType", "DocumentReference"},
+                 {"identifier", json::array({{{"system", "urn:stillroom:summary-sha256"}, {"value", g.content_hash}}})},
+                 {"status", "current"},
+                 {"docStatus", "final"},
+                 {"type", {{"text", "Ketamine-assisted psychotherapy session summary"}}},
+                 {"subject", reference(patient)},
+                 {"date", config::format_instant(g.at)},
+                 {"authenticator", reference(signer)},
+                 {"description", g.meaning},
+                 {"content", json::array({{{"attachment",
+                                            {{"contentType", "application/json"},
+                                             {"url", "urn:stillroom:summary:" + session_},
+                                             {"title", "session summary " + session_ + " (stillroom record report)"}}}}})},
+                 {"context", {{"encounter", json::array({reference(encounters_.at(client))})}}}});
+    }
+    const bool approval = g.meaning == "reviewed and approved";
+    const bool author = g.meaning == "authored";
+    json type = {{"system", "urn:iso-astm:E1762-95:2013"},
+                 {"code", author ? "1.2.840.10065.1.12.1.1" : approval ? "1.2.840.10065.1.12.1.6" : "1.2.840.10065.1.12.1.5"},
+                 {"display", author ? "Author's Signature" : approval ? "Approval Signature" : "Verification Signature"}};
+    add(id("provenance/" + e.event_id),
+        {{"resourceType", "Provenance"},
+         {"target", targets},
+         {"recorded", config::format_instant(g.at)},
+         {"agent", json::array({{{"who", reference(signer)},
+                                 {"onBehalfOf", reference(devices_.count(e.actor_device) ? devices_.at(e.actor_device)
+                                                                                         : devices_.at(f_.room_device))}}})},
+         {"signature", json::array({{{"type", json::array({type})},
+                                     {"when", config::format_instant(g.at)},
+                                     {"who", reference(signer)},
+                                     {"sigFormat", "text/plain"},
+                                     {"data", base64(g.content_hash)}}})}});
+  }
+
+  void add_addendum(const RecordEvent& e, const session::Addendum& a) {
+    for (const auto& [client, patient] : patients_) {
+      if (a.client && *a.client != client) continue;
+      json resource = {{"resourceType", "DocumentReference"},
+                       {"status", "current"},
+                       {"docStatus", "amended"},
+                       {"type", {{"text", "Addendum to the session summary (" + a.section + ")"}}},
+                       {"subject", reference(patient)},
+                       {"date", instant(e.utc)},
+                       {"author", json::array({reference(practitioner(a.by))})},
+                       {"content", json::array({{{"attachment", {{"contentType", "text/plain; charset=utf-8"},
+                                                                  {"data", base64(a.text)}}}}})},
+                       {"context", {{"encounter", json::array({reference(encounters_.at(client))})}}}};
+      if (summaries_.count(client))
+        resource["relatesTo"] = json::array({{{"code", "appends"}, {"target", reference(summaries_.at(client))}}});
+      add(id("addendum/" + client + "/" + e.event_id), std::move(resource));
+    }
+  }
+
+  static std::string base64(const std::string& bytes) {
+    static constexpr char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+      const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                         static_cast<unsigned char>(bytes[i + 2]);
+      out += {digits[(n >> 18) & 63], digits[(n >> 12) & 63], digits[(n >> 6) & 63], digits[n & 63]};
+    }
+    if (i + 1 == bytes.size()) {
+      const unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
+      out += {digits[(n >> 18) & 63], digits[(n >> 12) & 63], '=', '='};
+    } else if (i + 2 == bytes.size()) {
+      const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+      out += {digits[(n >> 18) & 63], digits[(n >> 12) & 63], digits[(n >> 6) & 63], '='};
+    }
+    return out;
+  }
+
   void add_audit(const RecordEvent& e, const std::string& action_text, const std::string& failure) {
     const bool system = e.actor_role == "system";
     json agent = {{"who", reference(devices_.count(e.actor_device) ? devices_.at(e.actor_device)
@@ -265,6 +420,16 @@ class BundleBuilder {
       add_audit(e, t->on ? "talk mode on" : "talk mode off", {});
     } else if (const auto* end = std::get_if<session::SessionEnded>(&ev); end && end->reason == "stop") {
       add_audit(e, "session stopped", {});
+    } else if (const auto* o = std::get_if<session::Observed>(&ev)) {
+      add_observed(e, *o);
+    } else if (const auto* ready = std::get_if<session::ReadyToLeave>(&ev)) {
+      add_ready(e, *ready);
+    } else if (std::holds_alternative<session::Discharged>(ev)) {
+      add_audit(e, "discharged", {});
+    } else if (const auto* g = std::get_if<session::Signed>(&ev)) {
+      add_signed(e, *g);
+    } else if (const auto* a = std::get_if<session::Addendum>(&ev)) {
+      add_addendum(e, *a);
     } else if (std::holds_alternative<session::EmergencyRaised>(ev)) {
       add_audit(e, "emergency", {});
     } else if (const auto* r = std::get_if<session::CommandRefused>(&ev)) {
@@ -279,6 +444,8 @@ class BundleBuilder {
   std::map<std::string, std::string> devices_;
   std::map<std::string, std::string> patients_;
   std::map<std::string, std::string> encounters_;
+  std::map<std::string, std::string> practitioners_;
+  std::map<std::string, std::string> summaries_;
 };
 
 }  // namespace

@@ -146,7 +146,7 @@ std::unique_ptr<RecordDatabase> Record::inspect_existing() {
   std::string damage;
   VerifyResult tail;
   try {
-    const std::string quick = db->query_text("PRAGMA quick_check(1)");
+    const std::string quick = options_.check_file_at_open ? db->query_text("PRAGMA quick_check(1)") : "ok";
     if (quick != "ok") {
       damage = "SQLite quick_check: " + quick;
     } else {

@@ -35,6 +35,11 @@ struct RecordOptions {
   std::string device = "stillroom";
   /** Events at the end of the chain re-verified at every open. */
   std::int64_t tail_check = 64;
+  /**
+   * SQLite's quick_check of the whole file at open (a damaged file is moved aside). Off, only the chain's
+   * tail is checked and the caller runs record_file_damage() later (RecordFileCheck.hpp).
+   */
+  bool check_file_at_open = true;
   /** How long to wait for another process holding the database lock. */
   int busy_timeout_ms = 5000;
   /** FULL survives power loss; NORMAL exists only as the benchmark's reference. */

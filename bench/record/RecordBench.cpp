@@ -3,9 +3,11 @@
 // NORMAL as the reference — plus how long opening (quick_check + tail check) and
 // a full verify take on the resulting record. Prints key=value lines.
 //
-//   stillroom_record_bench --dir DIR [--events N] [--sync full|normal] [--payload BYTES]
+//   stillroom_record_bench --dir DIR [--events N] [--sync full|normal] [--payload BYTES] [--keep PATH]
+// --keep moves the record to PATH afterwards (a large record for bench/controller/run).
 #include "controller/SystemClock.hpp"
 #include "record/Record.hpp"
+#include "session/EventCodec.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -29,24 +31,23 @@ double percentile(std::vector<double> sorted, double p) {
   return sorted[std::min(index, sorted.size() - 1)];
 }
 
+/** The mix of a session's frequent events, in the record's typed vocabulary; a track title of `payload_bytes`. */
 EventDraft event(int n, std::size_t payload_bytes) {
-  EventDraft d;
-  d.session = "bench-session";
-  d.actor = {"tablet-1", "therapist"};
+  using namespace stillroom::session;
+  using stillroom::config::Millis;
+  const Millis at{1000LL * n};
+  Event typed;
   switch (n % 4) {
-    case 0:
-      d.type = "track_changed";
-      d.payload = {{"title", std::string(payload_bytes, 't')}, {"artist", "artist"}, {"file", "/music/x.flac"}, {"phase", "peak"}};
-      break;
-    case 1: d.type = "volume"; d.payload = {{"db", -6.5}}; break;
-    case 2: d.type = "phase_changed"; d.payload = {{"phase", "onset"}, {"index", n}, {"at_dose_ms", n * 1000}}; break;
-    default: d.type = "talk"; d.payload = {{"on", n % 2 == 1}}; break;
+    case 0: typed = TrackChanged{std::string(payload_bytes, 't'), "artist", "/music/x.flac", "peak", n, at}; break;
+    case 1: typed = VolumeChanged{-6.5, at}; break;
+    case 2: typed = PhaseChanged{"onset", n, at, at + Millis{60000}}; break;
+    default: typed = TalkChanged{n % 2 == 1, at}; break;
   }
-  return d;
+  return EventDraft{"bench-session", std::string(type_name(typed)), {"tablet-1", "tablet"}, encode(typed)};
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: stillroom_record_bench --dir DIR [--events N] [--sync full|normal] [--payload BYTES]\n");
+  std::fprintf(stderr, "usage: stillroom_record_bench --dir DIR [--events N] [--sync full|normal] [--payload BYTES] [--keep PATH]\n");
   return 2;
 }
 
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   int events = 2000;
   std::string sync = "full";
   std::size_t payload = 200;
+  std::filesystem::path keep;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) return usage();
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
     else if (a == "--events") events = std::atoi(v.c_str());
     else if (a == "--sync") sync = v;
     else if (a == "--payload") payload = static_cast<std::size_t>(std::atol(v.c_str()));
+    else if (a == "--keep") keep = v;
     else return usage();
   }
   if (dir.empty() || events < 10 || (sync != "full" && sync != "normal")) return usage();
@@ -90,12 +93,16 @@ int main(int argc, char** argv) {
       latencies.push_back(micros(Steady::now() - start));
     }
   }
-  const auto open_start = Steady::now();
-  Record reopened(path, clock, options);
-  const double open_us = micros(Steady::now() - open_start);
-  const auto verify_start = Steady::now();
-  const auto verdict = reopened.verify();
-  const double verify_us = micros(Steady::now() - verify_start);
+  double open_us = 0, verify_us = 0;
+  VerifyResult verdict;
+  {
+    const auto open_start = Steady::now();
+    Record reopened(path, clock, options);
+    open_us = micros(Steady::now() - open_start);
+    const auto verify_start = Steady::now();
+    verdict = reopened.verify();
+    verify_us = micros(Steady::now() - verify_start);
+  }  // closed: checkpointed, the WAL gone
 
   double total = 0;
   for (double l : latencies) total += l;
@@ -109,5 +116,9 @@ int main(int argc, char** argv) {
   std::printf("file_bytes=%ju\n", static_cast<std::uintmax_t>(std::filesystem::file_size(path)));
   std::printf("open_ms=%.1f\nverify_ms=%.1f\nverify_ok=%d\nverified_events=%lld\n", open_us / 1000, verify_us / 1000,
               verdict.ok() ? 1 : 0, static_cast<long long>(verdict.checked));
+  if (!keep.empty()) {
+    std::filesystem::rename(path, keep);
+    std::printf("kept=%s\n", keep.c_str());
+  }
   return verdict.ok() ? 0 : 1;
 }

@@ -170,7 +170,7 @@ TEST_CASE("record: command line export in CSV, JSON and FHIR, to stdout and to a
   CHECK(r.code == 0);
   const auto bundle = nlohmann::json::parse(r.out);
   CHECK(bundle["resourceType"] == "Bundle");
-  CHECK(bundle["type"] == "collection");
+  CHECK(bundle["type"] == "transaction");
 
   // A broken record still exports (the clinic needs its data) but says so and exits 1.
   {
@@ -198,7 +198,7 @@ TEST_CASE("record: command line usage errors exit 2 with a specific message") {
       {{"verify", "--checkpoint", "12", "--db", db}, "--checkpoint must be SEQ:HASH"},
       {{"verify", "--checkpoint", "0:" + std::string(64, 'a'), "--db", db}, "--checkpoint must be SEQ:HASH"},
       {{"list", "--checkpoint", "1:" + std::string(64, 'a'), "--db", db}, "--checkpoint belongs to verify"},
-      {{"list", "--format", "csv", "--db", db}, "--format and --out belong to export"},
+      {{"list", "--format", "csv", "--db", db}, "--format belongs to export"},
       {{"list", "--bogus", "--db", db}, "unknown option --bogus"},
       {{"list", "--db"}, "--db needs a value"},
       {{"list", "--db", db, "--db", db}, "--db given twice"},

@@ -1,7 +1,13 @@
 // The room states what it knows, as it is now: the state after a booster and
 // after a track change is the session's own (phase end, track position), and a
 // restart reports the outage the room really had, not the quiet before it.
+#include "controller/SystemClock.hpp"
 #include "daemon/DaemonRoom.hpp"
+#include "record/Record.hpp"
+#include "record/RecordReader.hpp"
+#include "session/EventCodec.hpp"
+
+#include <filesystem>
 
 using namespace stillroom;
 using namespace stillroom::test;
@@ -130,4 +136,67 @@ TEST_CASE("recovered.outage_ms is the real downtime after a kill -9 that follows
   CHECK(*outage >= down_at_least - 1000);
   CHECK(*outage <= down_at_most + 1000);
   CHECK(*outage < 10'000);  // not the 60 s of quiet before the crash
+}
+
+TEST_CASE("a record damaged away from its tail: online at once, the record fault after the file check, moved aside at the next start") {
+  DaemonRoom room(false);
+  {
+    // An old record with a long history outside any session (a restore reads only the last session's
+    // events): 600 refused commands with long reasons, about 170 pages.
+    controller::SystemClock clock;
+    record::Record old(room.record(), clock, record::RecordOptions{"stillroom-room-1"});
+    REQUIRE(old.available());
+    for (int i = 0; i < 600; ++i) {
+      const session::Event refused =
+          session::CommandRefused{"skip", std::to_string(i), "refused", std::string(900, 'r'), {}, {}, {}};
+      old.append(record::EventDraft{"", std::string(session::type_name(refused)), {"tablet-1", "tablet"},
+                                    session::encode(refused)});
+    }
+  }
+  {
+    // A page a third into the file: old events, far from the tail every start verifies.
+    std::fstream f(room.record(), std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(room.record()) / 4096 / 3 * 4096));
+    const std::string garbage(4096, '\x5A');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  room.start();
+  const auto faulted = room.tablet->wait_for("stillroom/room-1/state", [](const ProbeMessage& m) {
+    for (const auto& f : m.json().value("faults", json::array()))
+      if (f.value("code", "") == "record") return true;
+    return false;
+  }, 20s);
+  REQUIRE_MESSAGE(faulted.has_value(), room.log());
+  CHECK(faulted->order > room.online_order());  // found after the room was online
+  std::string message;
+  const json state = faulted->json();
+  for (const auto& f : state["faults"])
+    if (f["code"] == "record") message = f.value("message", "");
+  CHECK_MESSAGE(message.find("the record's file is damaged (SQLite quick_check: ") == 0, message);
+  const auto marker = room.record().string() + ".damaged";
+  CHECK(std::filesystem::exists(marker));
+
+  CHECK(room.terminate() == 0);
+  room.start();
+  CHECK_FALSE(std::filesystem::exists(marker));
+  bool preserved = false;
+  for (const auto& entry : std::filesystem::directory_iterator(room.record().parent_path()))
+    preserved = preserved || entry.path().filename().string().rfind("record.db.corrupt-", 0) == 0;
+  CHECK(preserved);
+  // The new record begins with the replacement, and the record fault now names the preserved copy.
+  const auto fresh = room.tablet->wait_for("stillroom/room-1/state", [&](const ProbeMessage& m) {
+    return m.order > room.online_order();
+  }, 8s);
+  REQUIRE(fresh.has_value());
+  const json after = fresh->json();
+  std::string now_says;
+  for (const auto& f : after.value("faults", json::array()))
+    if (f.value("code", "") == "record") now_says = f.value("message", "");
+  CHECK_MESSAGE(now_says.find("record.db.corrupt-") != std::string::npos, now_says);
+  CHECK(now_says.find("the record's file is damaged") == std::string::npos);
+  CHECK(room.terminate() == 0);
+  record::RecordReader reader(room.record());
+  const auto first = reader.events_after(0, 1);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].type == "record_replaced");
 }

@@ -1,5 +1,5 @@
 // FHIR R4 export: a one-client IM session and a group session mapped to a
-// collection Bundle, validated structurally — required R4 elements per resource
+// transaction Bundle, validated structurally — required R4 elements per resource
 // type, no empty or null values, fullUrls unique urn:uuids, every reference
 // resolving inside the bundle to a resource of the right type — and checked for
 // the codes and values the clinic imports (LOINC, SNOMED CT routes, UCUM).
@@ -63,7 +63,7 @@ std::vector<std::string> validate(const json& bundle) {
   std::vector<std::string> problems;
   auto problem = [&](const std::string& p) { problems.push_back(p); };
   if (bundle.value("resourceType", "") != "Bundle") problem("not a Bundle");
-  if (bundle.value("type", "") != "collection") problem("Bundle.type is not collection");
+  if (bundle.value("type", "") != "transaction") problem("Bundle.type is not transaction");
   if (!bundle.contains("entry") || !bundle["entry"].is_array() || bundle["entry"].empty()) {
     problem("no entries");
     return problems;
@@ -102,7 +102,8 @@ std::vector<std::string> validate(const json& bundle) {
   };
   std::function<void(const json&)> all_refs = [&](const json& v) {
     if (v.is_object()) {
-      if (v.contains("reference") && v["reference"].is_string() && !types.count(v["reference"].get<std::string>()))
+      if (v.contains("reference") && v["reference"].is_string() && v["reference"].get<std::string>().rfind('#', 0) != 0 &&
+          !types.count(v["reference"].get<std::string>()))
         problem("dangling reference " + v["reference"].get<std::string>());
       for (const auto& [k, item] : v.items()) all_refs(item);
     } else if (v.is_array()) {
@@ -138,7 +139,8 @@ std::vector<std::string> validate(const json& bundle) {
       if (!is_instant(r["performedPeriod"]["start"])) problem("Procedure.performedPeriod.start");
     } else if (type == "MedicationAdministration") {
       if (!administration_status.count(r.value("status", ""))) problem("MedicationAdministration.status");
-      if (!r.contains("medicationCodeableConcept")) problem("MedicationAdministration.medication[x]");
+      if (!r.contains("medicationReference") || r["contained"][0]["resourceType"] != "Medication")
+        problem("MedicationAdministration.medication[x]");
       expect_ref(r, "subject", "Patient", true);
       expect_ref(r, "context", "Encounter", true);
       if (!is_instant(r["effectiveDateTime"])) problem("MedicationAdministration.effective[x]");
@@ -250,7 +252,7 @@ TEST_CASE("record: SNOMED CT route codes") {
   CHECK_FALSE(snomed_route("other").has_value());
 }
 
-TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 collection bundle") {
+TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 transaction bundle") {
   TempDir dir;
   ManualClock clock;
   Record record(dir / "record.db", clock, RecordOptions{"room-1"});
@@ -286,7 +288,8 @@ TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 collection bu
   const auto& dose = administrations[0];
   CHECK(identifier_of(bundle, dose["subject"]) == "c-017");
   CHECK(dose["effectiveDateTime"] == "2026-01-01T00:05:00.000Z");  // +01:00 normalised to UTC
-  CHECK(dose["medicationCodeableConcept"]["text"] == "ketamine");
+  CHECK(dose["contained"][0]["code"]["text"] == "ketamine");
+  CHECK(dose["contained"][0]["batch"]["lotNumber"] == "L-2231");
   CHECK(has_coding(dose["dosage"]["route"], "http://snomed.info/sct", "78421000"));
   CHECK(dose["dosage"]["dose"] ==
         json({{"value", 50.0}, {"unit", "mg"}, {"system", "http://unitsofmeasure.org"}, {"code", "mg"}}));

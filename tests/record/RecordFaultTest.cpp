@@ -7,6 +7,7 @@
 
 #include "controller/SystemClock.hpp"
 #include "record/Record.hpp"
+#include "record/RecordFileCheck.hpp"
 #include "record/RecordReader.hpp"
 #include "support/TempDir.hpp"
 
@@ -368,6 +369,47 @@ TEST_CASE("record: a corrupt database at open is preserved untouched and replace
     CHECK_FALSE(again.open_report().replaced.has_value());
     CHECK(read_file(report.replaced->preserved_as) == damaged);
   }
+}
+
+TEST_CASE("record: damage away from the chain's tail is found by the file check the daemon runs after opening") {
+  TempDir dir;
+  const auto path = dir / "record.db";
+  ManualClock clock;
+  {
+    Record record(path, clock);
+    for (int i = 1; i <= 600; ++i) record.append(bulky(i));
+  }
+  REQUIRE_FALSE(record_file_damage(path).has_value());
+  // A page a third into the file: old events, far from the tail that every open verifies.
+  const auto size = std::filesystem::file_size(path);
+  const auto page = (size / 4096) / 3;
+  {
+    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(page * 4096));
+    const std::string garbage(4096, '\x5A');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  const std::string damaged = read_file(path);
+
+  const auto damage = record_file_damage(path);
+  REQUIRE(damage.has_value());
+  CHECK(damage->rfind("SQLite quick_check: ", 0) == 0);
+  CHECK(read_file(path) == damaged);  // the check only reads
+
+  {
+    RecordOptions deferred{"room-1"};
+    deferred.check_file_at_open = false;
+    Record record(path, clock, deferred);
+    CHECK(record.available());
+    CHECK_FALSE(record.open_report().replaced.has_value());
+  }
+  // Checked at open (the daemon does so once a check found damage): moved aside, kept as found.
+  Record record(path, clock, RecordOptions{"room-1"});
+  REQUIRE(record.available());
+  REQUIRE(record.open_report().replaced.has_value());
+  CHECK(record.open_report().replaced->reason.rfind("SQLite quick_check: ", 0) == 0);
+  CHECK_FALSE(record_file_damage(path).has_value());
+  CHECK(damage_marker(path) == dir / "record.db.damaged");
 }
 
 TEST_CASE("record: another SQLite database at the record's path is refused and never touched") {

@@ -292,3 +292,38 @@ TEST_CASE("pseudonymous ids and topic filters") {
   CHECK_FALSE(room::topic_matches("a/b", "a/b/c"));
   CHECK_FALSE(room::topic_matches("a/b/c", "a/b"));
 }
+
+TEST_CASE("the after-care commands: who entered it, a fixed vocabulary, specific refusals") {
+  Parsing p;
+  const auto observe = p.accept("tablet-1", R"({"id":"o1","cmd":"observe","client":"c-0042","by":"nurse-7","moaa_s":3,)"
+                                            R"("dissociation":"present","dissociation_features":["derealization"],"cadss":12,)"
+                                            R"("respiratory":"snoring"})");
+  CHECK(observe.kind == CommandKind::Observe);
+  CHECK(observe.by == "nurse-7");
+  CHECK(observe.observation.moaa_s == 3);
+  CHECK(observe.observation.dissociation == "present");
+  CHECK(observe.observation.respiratory == "snoring");
+  const auto sign = p.accept("tablet-1", R"({"id":"s1","cmd":"sign","by":"dr-3","meaning":"reviewed and approved"})");
+  CHECK(sign.meaning == "reviewed and approved");
+  const auto ready = p.accept("tablet-1", R"({"id":"r1","cmd":"ready_to_leave","by":"nurse-7","at":"2026-11-22T11:05:00Z"})");
+  CHECK(ready.at.has_value());
+  const auto addendum = p.accept("tablet-1", R"({"id":"a1","cmd":"addendum","by":"dr-3","text":"Lot was L-2.\nChecked.","section":"dose"})");
+  CHECK(addendum.text == "Lot was L-2.\nChecked.");
+
+  const auto refused = [&](const std::string& payload) { return p.refuse("tablet-1", payload).error; };
+  CHECK(refused(R"({"id":"1","cmd":"observe","by":"nurse-7"})") ==
+        "'observe' needs at least one of 'moaa_s' (sedation, 0-5), 'dissociation', 'respiratory'");
+  CHECK(refused(R"({"id":"1","cmd":"observe","moaa_s":3})").find("'by'") != std::string::npos);
+  CHECK(refused(R"({"id":"1","cmd":"observe","by":"nurse-7","moaa_s":6})").find("'moaa_s'") != std::string::npos);
+  CHECK(refused(R"({"id":"1","cmd":"observe","by":"nurse-7","respiratory":"wheezing"})").find(
+            "must be none, snoring, desaturation, apnoea or airway_support, not 'wheezing'") != std::string::npos);
+  CHECK(refused(R"({"id":"1","cmd":"observe","by":"nurse-7","dissociation":"absent","cadss":4})").find(
+            "belongs to \"dissociation\": \"present\"") != std::string::npos);
+  CHECK(refused(R"({"id":"1","cmd":"sign","by":"dr-3","meaning":"ok"})").find(
+            "must be authored, reviewed or reviewed and approved, not 'ok'") != std::string::npos);
+  CHECK(refused(R"({"id":"1","cmd":"sign","by":"Dr. Jane Doe","meaning":"reviewed"})").find("never a name") !=
+        std::string::npos);
+  CHECK(refused(R"({"id":"1","cmd":"addendum","by":"dr-3","text":""})").find("must not be empty") != std::string::npos);
+  // The panel's role has none of them.
+  CHECK(p.refuse("panel-1", R"({"id":"1","cmd":"sign","by":"dr-3","meaning":"reviewed"})").reason == RejectReason::NotAllowed);
+}
