@@ -166,9 +166,10 @@
     render(live) {
       const s = this.state;
       const card = $('aftercare-card');
+      // What was said about one session is not left standing for the next.
+      if (card.dataset.session !== (s.session || '')) { card.dataset.session = s.session || ''; this.tell(''); }
       card.hidden = !s.session || !SHOWN_IN.includes(s.state);
-      if (card.hidden) { if (card.dataset.session !== (s.session || '')) this.tell(''); card.dataset.session = s.session || ''; return; }
-      if (card.dataset.session !== s.session) { card.dataset.session = s.session; this.tell(''); }
+      if (card.hidden) return;
       const clients = this.clients();
       const key = clients.join(',');
       if (key !== this.clientKey) {
