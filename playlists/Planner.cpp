@@ -126,9 +126,7 @@ void Planner::start_phase_music(int phase, Millis at, Millis fade_in, FadeShape 
          {}, name);
     return;
   }
-  const auto* entry = entry_at(*first);
-  current_ = add_segment(*first, at, entry->kind == config::Entry::Kind::Track ? entry->trim_start : Millis{0},
-                         fade_in, shape, joins);
+  current_ = add_segment(*first, at, start_offset(*first), fade_in, shape, joins);
 }
 
 void Planner::fill_until(Millis until, bool inclusive) {
@@ -152,11 +150,8 @@ void Planner::fill_until(Millis until, bool inclusive) {
       return;
     }
     if (overlap > Millis{0}) add_fade(plan_.segments[index], {next_start, overlap, FadeShape::EqualPower});
-    const auto* entry = entry_at(*next);
     const std::uint64_t joins = overlap > Millis{0} ? 0 : plan_.segments[index].id;
-    current_ = add_segment(*next, next_start,
-                           entry->kind == config::Entry::Kind::Track ? entry->trim_start : Millis{0}, overlap,
-                           FadeShape::EqualPower, joins);
+    current_ = add_segment(*next, next_start, start_offset(*next), overlap, FadeShape::EqualPower, joins);
   }
 }
 
@@ -272,8 +267,7 @@ void Planner::on_skip(Millis at, bool alternate) {
   }
 
   auto& seg = plan_.segments[index];
-  const auto* entry = entry_at(*next);
-  const Millis offset = entry->kind == config::Entry::Kind::Track ? entry->trim_start : Millis{0};
+  const Millis offset = start_offset(*next);
   entering_phase_ = false;
   if (seg.start == at) {
     // Skipped at the very instant it began: the next entry takes its place and its way in.
@@ -303,6 +297,11 @@ const config::Entry* Planner::entry_at(const Position& p) const {
   if (list.music == nullptr) return nullptr;
   if (p.role == Segment::Role::Alternate) return &list.music->alternates[static_cast<std::size_t>(p.slot)];
   return &list.music->entries[static_cast<std::size_t>(list.order[static_cast<std::size_t>(p.slot)])];
+}
+
+Millis Planner::start_offset(const Position& p) const {
+  const auto* entry = entry_at(p);
+  return entry != nullptr && entry->kind == config::Entry::Kind::Track ? entry->trim_start : Millis{0};
 }
 
 std::optional<Millis> Planner::playable_length(const config::Entry& entry) {

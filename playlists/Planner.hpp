@@ -80,6 +80,8 @@ class Planner {
 
   /** The entry at a position, or nullptr. */
   [[nodiscard]] const config::Entry* entry_at(const Position& position) const;
+  /** Where in its file the entry at `position` starts playing: a track's trim, else 0. */
+  [[nodiscard]] Millis start_offset(const Position& position) const;
   /** Playable length of an entry (after trims), or nullopt (flagged) when it cannot play. */
   [[nodiscard]] std::optional<Millis> playable_length(const config::Entry& entry);
   /** The next playable main-list position after `from` (wrapping), or nullopt when none. */

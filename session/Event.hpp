@@ -412,7 +412,7 @@ struct ReadyToLeave {
   template <class E, class V>
   static void describe(E& e, V& v) {
     v("client", e.client);
-    v("at", e.at);
+    v("ready_at", e.at);
     v("at_dose_ms", e.at_dose);
     v("by", e.by, Visibility::Clinical);
   }
@@ -430,7 +430,7 @@ struct Discharged {
   template <class E, class V>
   static void describe(E& e, V& v) {
     v("client", e.client);
-    v("at", e.at);
+    v("discharged_at", e.at);
     v("at_dose_ms", e.at_dose);
     v("by", e.by, Visibility::Clinical);
   }
@@ -455,7 +455,7 @@ struct Signed {
   static void describe(E& e, V& v) {
     v("meaning", e.meaning);
     v("by", e.by, Visibility::Clinical);
-    v("at", e.at);
+    v("signed_at", e.at);
     v("content_hash", e.content_hash);
     v("covers_seq", e.covers_seq);
     v("covers_hash", e.covers_hash);

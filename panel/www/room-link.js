@@ -129,9 +129,6 @@
       actor: e.actor && typeof e.actor === 'object' ? e.actor.device : e.actor,
       record_seq: e.seq, recorded: true,
     });
-    // A time of the event's own (ready to leave, discharged, signed: the time the clinician gave) is kept
-    // beside the time it was recorded. The live topics carry only the latter under `at`.
-    if (e.payload.at != null) flat.when = e.payload.at;
     return flat;
   }
 

@@ -159,11 +159,11 @@
   }
 
   const by = (e) => (e.by ? `, by ${e.by}` : '');
-  // The time a clinician gave for ready to leave or discharge: the record's copy has it (`when`); a live
-  // event's `at` is when it was entered, so it is named by its dose-clock time alone.
+  // The time a clinician gave for ready to leave or discharge (`at` is when it was entered).
   const careTime = (e) => {
     const clock = e.at_dose_ms != null ? doseClock(e.at_dose_ms / 1000) : '';
-    if (e.when) return ` at ${time(e.when)}${clock ? ` (${clock})` : ''}`;
+    const given = e.ready_at || e.discharged_at;
+    if (given) return ` at ${time(given)}${clock ? ` (${clock})` : ''}`;
     return clock ? ` at ${clock}` : '';
   };
 
@@ -203,7 +203,7 @@
       }
       case 'ready_to_leave': return `Ready to leave:${who || ' the client'}${careTime(e)}${by(e)}`;
       case 'discharged': return `Discharged:${who || ' the client'}${careTime(e)}${by(e)}`;
-      case 'signed': return `Signed (${e.meaning})${by(e)} at ${time(e.when || e.at)}` +
+      case 'signed': return `Signed (${e.meaning})${by(e)} at ${time(e.signed_at || e.at)}` +
         `${e.content_hash ? `; summary ${String(e.content_hash).slice(0, 12)}` : ''}`;
       case 'addendum': return `Addendum (${ADDENDUM_SECTION_WORDS[e.section] || e.section || 'other'})${who}${by(e)}` +
         `${e.text ? `: ${e.text}` : ''}`;
