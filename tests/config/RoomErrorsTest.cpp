@@ -167,7 +167,7 @@ TEST_CASE("roles naming unknown commands and devices naming unknown roles") {
                                room.at("room.yaml", 14, 24) +
                                    ": unknown command 'dance' (expected one of: preload, enter_dose, start, dose, pause, "
                                    "resume, talk, volume, skip, alternate, booster, ack, vitals, stop, emergency, clear, "
-                                   "history)",
+                                   "history, observe, ready_to_leave, discharge, sign, addendum, summary)",
                            });
   CHECK(library.room.roles.at("tablet").size() == stillroom::config::all_commands().size());
   CHECK(library.room.devices.at("tablet-1").role == "tablet");
