@@ -72,6 +72,7 @@ int PortAudioSink::callback(const void*, void* output, unsigned long frames, con
   auto* c = static_cast<CallbackContext*>(context);
   pull_frames(*c->ring, *c->counters, static_cast<float*>(output), frames);
   if ((flags & paOutputUnderflow) != 0) c->counters->device_underflows.fetch_add(1, std::memory_order_relaxed);
+  c->frames_asked.fetch_add(frames, std::memory_order_relaxed);
   c->callbacks.fetch_add(1, std::memory_order_relaxed);
   return paContinue;
 }
@@ -196,13 +197,25 @@ void PortAudioSink::monitor() {
   auto next_try = clock::now();
   auto last_callback = clock::now();
   std::uint64_t seen_callbacks = 0;
+  // When the device stops asking, it stopped after `base`, a look at which it was already asking
+  // (the look before the last one that saw it ask), and it asked at real-time pace from then.
+  auto base_time = clock::now();
+  std::uint64_t base_asked = 0;
+  auto look_time = clock::now();
+  std::uint64_t look_asked = 0;
   auto lost_since = clock::now();
   std::int64_t drained = 0;
 
   auto lose = [&](std::string why) {
     // The timeline has been standing since the device last asked for audio (a dead server is only
-    // noticed after kSilentCallback): drain from then, so the music stays on the dose clock.
-    const auto stopped_at = playing ? last_callback : clock::now();
+    // noticed after kSilentCallback): drain from then, so the music stays on the dose clock. The monitor
+    // looks only once a second: when, between two looks, follows from what the device asked for since base.
+    const auto now = clock::now();
+    auto stopped_at = now;
+    if (playing) {
+      const auto asked = static_cast<std::int64_t>(context_.frames_asked.load(std::memory_order_relaxed) - base_asked);
+      stopped_at = std::min(now, base_time + std::chrono::microseconds(asked * 1'000'000 / format_.rate));
+    }
     close_stream(false);
     set_error(std::move(why));
     if (on_probation_) {
@@ -221,6 +234,8 @@ void PortAudioSink::monitor() {
     playing = true;
     last_callback = now;
     seen_callbacks = context_.callbacks.load(std::memory_order_relaxed);
+    base_time = look_time = now;
+    base_asked = look_asked = context_.frames_asked.load(std::memory_order_relaxed);
   };
 
   std::unique_lock wait_lock(wait_mutex_);
@@ -258,7 +273,11 @@ void PortAudioSink::monitor() {
       if (calls != seen_callbacks) {
         seen_callbacks = calls;
         last_callback = now;
+        base_time = look_time;
+        base_asked = look_asked;
       }
+      look_time = now;
+      look_asked = context_.frames_asked.load(std::memory_order_relaxed);
       int active = 0;
       {
         std::lock_guard lock(PortAudioSystem::mutex());
