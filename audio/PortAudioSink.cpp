@@ -73,6 +73,7 @@ int PortAudioSink::callback(const void*, void* output, unsigned long frames, con
   pull_frames(*c->ring, *c->counters, static_cast<float*>(output), frames);
   if ((flags & paOutputUnderflow) != 0) c->counters->device_underflows.fetch_add(1, std::memory_order_relaxed);
   c->frames_asked.fetch_add(frames, std::memory_order_relaxed);
+  c->period.store(frames, std::memory_order_relaxed);
   c->callbacks.fetch_add(1, std::memory_order_relaxed);
   return paContinue;
 }
@@ -209,12 +210,15 @@ void PortAudioSink::monitor() {
   auto lose = [&](std::string why) {
     // The timeline has been standing since the device last asked for audio (a dead server is only
     // noticed after kSilentCallback): drain from then, so the music stays on the dose clock. The monitor
-    // looks only once a second: when, between two looks, follows from what the device asked for since base.
+    // looks only once a second: when, between two looks, follows from what the device asked for since base,
+    // a period at a time; it fell silent somewhere in the period it asked for last: the middle errs least.
     const auto now = clock::now();
     auto stopped_at = now;
     if (playing) {
-      const auto asked = static_cast<std::int64_t>(context_.frames_asked.load(std::memory_order_relaxed) - base_asked);
-      stopped_at = std::min(now, base_time + std::chrono::microseconds(asked * 1'000'000 / format_.rate));
+      const auto asked = static_cast<std::int64_t>(context_.frames_asked.load(std::memory_order_relaxed) - base_asked) -
+                         static_cast<std::int64_t>(context_.period.load(std::memory_order_relaxed) / 2);
+      stopped_at = std::min(now, base_time + std::chrono::microseconds(std::max<std::int64_t>(0, asked) * 1'000'000 /
+                                                                       format_.rate));
     }
     close_stream(false);
     set_error(std::move(why));
@@ -302,10 +306,11 @@ void PortAudioSink::monitor() {
       drained += static_cast<std::int64_t>(gone);  // what the ring could not give yet is drained at the next poll
     }
     if (now < next_try) continue;
-    // A new stream starts with its buffer primed with silence, and takes nothing from the ring
-    // while that plays: skip the music that would be heard meanwhile (the delay of the last stream,
-    // opened with the same settings), so the music comes back where the dose clock is.
-    const std::size_t primed = ring_->discard(static_cast<std::size_t>(std::max<std::int64_t>(0, delay_.load())));
+    // The drain keeps the ring as far ahead of what would be heard as a playing device keeps it. A new
+    // stream starts with its buffer full of silence and first asks once the device has played a period of
+    // it: skip the music that period would have held (the size the last stream asked for at a time, the same
+    // settings), so the music comes back where the dose clock is.
+    const std::size_t primed = ring_->discard(context_.period.load(std::memory_order_relaxed));
     counters_->frames_played.fetch_add(primed, std::memory_order_relaxed);
     drained += static_cast<std::int64_t>(primed);
     std::string error;
