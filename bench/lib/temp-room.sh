@@ -81,7 +81,7 @@ playlists: playlists/
 clients: clients/
 YAML
   cat >"$dir/protocols/long.yaml" <<YAML
-protocol: { id: long, name: One long phase, route: im, medication: ketamine }
+protocol: { id: long, name: One long phase, route: im, medication: ketamine, dose_mg: [20, 150] }
 phases:
   - { name: peak, from: 0, to: 3h, lights: bright }
 monitoring_end: 3h
