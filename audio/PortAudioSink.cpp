@@ -72,6 +72,8 @@ int PortAudioSink::callback(const void*, void* output, unsigned long frames, con
   auto* c = static_cast<CallbackContext*>(context);
   pull_frames(*c->ring, *c->counters, static_cast<float*>(output), frames);
   if ((flags & paOutputUnderflow) != 0) c->counters->device_underflows.fetch_add(1, std::memory_order_relaxed);
+  c->frames_asked.fetch_add(frames, std::memory_order_relaxed);
+  c->period.store(frames, std::memory_order_relaxed);
   c->callbacks.fetch_add(1, std::memory_order_relaxed);
   return paContinue;
 }
@@ -196,13 +198,28 @@ void PortAudioSink::monitor() {
   auto next_try = clock::now();
   auto last_callback = clock::now();
   std::uint64_t seen_callbacks = 0;
+  // When the device stops asking, it stopped after `base`, a look at which it was already asking
+  // (the look before the last one that saw it ask), and it asked at real-time pace from then.
+  auto base_time = clock::now();
+  std::uint64_t base_asked = 0;
+  auto look_time = clock::now();
+  std::uint64_t look_asked = 0;
   auto lost_since = clock::now();
   std::int64_t drained = 0;
 
   auto lose = [&](std::string why) {
     // The timeline has been standing since the device last asked for audio (a dead server is only
-    // noticed after kSilentCallback): drain from then, so the music stays on the dose clock.
-    const auto stopped_at = playing ? last_callback : clock::now();
+    // noticed after kSilentCallback): drain from then, so the music stays on the dose clock. The monitor
+    // looks only once a second: when, between two looks, follows from what the device asked for since base,
+    // a period at a time; it fell silent somewhere in the period it asked for last: the middle errs least.
+    const auto now = clock::now();
+    auto stopped_at = now;
+    if (playing) {
+      const auto asked = static_cast<std::int64_t>(context_.frames_asked.load(std::memory_order_relaxed) - base_asked) -
+                         static_cast<std::int64_t>(context_.period.load(std::memory_order_relaxed) / 2);
+      stopped_at = std::min(now, base_time + std::chrono::microseconds(std::max<std::int64_t>(0, asked) * 1'000'000 /
+                                                                       format_.rate));
+    }
     close_stream(false);
     set_error(std::move(why));
     if (on_probation_) {
@@ -221,6 +238,8 @@ void PortAudioSink::monitor() {
     playing = true;
     last_callback = now;
     seen_callbacks = context_.callbacks.load(std::memory_order_relaxed);
+    base_time = look_time = now;
+    base_asked = look_asked = context_.frames_asked.load(std::memory_order_relaxed);
   };
 
   std::unique_lock wait_lock(wait_mutex_);
@@ -258,7 +277,11 @@ void PortAudioSink::monitor() {
       if (calls != seen_callbacks) {
         seen_callbacks = calls;
         last_callback = now;
+        base_time = look_time;
+        base_asked = look_asked;
       }
+      look_time = now;
+      look_asked = context_.frames_asked.load(std::memory_order_relaxed);
       int active = 0;
       {
         std::lock_guard lock(PortAudioSystem::mutex());
@@ -283,10 +306,11 @@ void PortAudioSink::monitor() {
       drained += static_cast<std::int64_t>(gone);  // what the ring could not give yet is drained at the next poll
     }
     if (now < next_try) continue;
-    // A new stream starts with its buffer primed with silence, and takes nothing from the ring
-    // while that plays: skip the music that would be heard meanwhile (the delay of the last stream,
-    // opened with the same settings), so the music comes back where the dose clock is.
-    const std::size_t primed = ring_->discard(static_cast<std::size_t>(std::max<std::int64_t>(0, delay_.load())));
+    // The drain keeps the ring as far ahead of what would be heard as a playing device keeps it. A new
+    // stream starts with its buffer full of silence and first asks once the device has played a period of
+    // it: skip the music that period would have held (the size the last stream asked for at a time, the same
+    // settings), so the music comes back where the dose clock is.
+    const std::size_t primed = ring_->discard(context_.period.load(std::memory_order_relaxed));
     counters_->frames_played.fetch_add(primed, std::memory_order_relaxed);
     drained += static_cast<std::int64_t>(primed);
     std::string error;

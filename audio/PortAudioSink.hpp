@@ -43,6 +43,10 @@ class PortAudioSink final : public Sink {
     SinkCounters* counters = nullptr;
     /** Callbacks so far: the monitor sees a stream that stopped calling back. */
     std::atomic<std::uint64_t> callbacks{0};
+    /** Frames the device asked for so far (played or not): when it stopped, to the period, between two looks. */
+    std::atomic<std::uint64_t> frames_asked{0};
+    /** Frames of the latest call: the device's period. */
+    std::atomic<std::uint64_t> period{0};
   };
 
   /** PortAudio's callback; `context` is a CallbackContext. Public so a test can call it directly. */

@@ -3,6 +3,8 @@
 #include "session/EventCodec.hpp"
 #include "session/Projection.hpp"
 
+#include <algorithm>
+
 namespace stillroom::controller {
 
 using nlohmann::json;
@@ -16,10 +18,15 @@ json RoomPublisher::state(const session::Session& session, const session::ClockR
   s.published_at = now.wall;
   s.epoch = epoch_;
   s.clock_synced = now.synced;
-  if (s.track && heard_at) {
-    // Where the listener actually is: the engine's clock, not the plan's.
-    if (const auto* seg = session.plan().segment_at(*heard_at))
-      s.track->position_s = static_cast<double>((seg->source_offset + (*heard_at - seg->start)).count()) / 1000.0;
+  const auto session_now = session.dose_now();
+  if (s.track && heard_at && session_now) {
+    // Where the listener actually is in the track the state names: the engine's clock, not the plan's. The
+    // engine hears a moment behind the session, so right after a change (an alternate, a skip) its clock
+    // still falls in the old segment: that one is not the track named, and the new one has only begun.
+    if (const auto* seg = session.plan().segment_at(*session_now)) {
+      const auto into = std::max(config::Millis{0}, *heard_at - seg->start);
+      s.track->position_s = static_cast<double>((seg->source_offset + into).count()) / 1000.0;
+    }
   }
   return session::to_json(s);
 }

@@ -390,7 +390,7 @@ std::uint64_t engine_wakeups() {
 
 }  // namespace
 
-TEST_CASE("idle: with nothing to play the output pauses and no engine thread wakes; the dose clock runs on") {
+TEST_CASE("idle: with nothing to play the output pauses and no engine thread wakes, and the dose clock runs on") {
   Room room;
   const auto a = room.file("a.wav", ToneFile::sine(48000, 2, 48000 * 2, 440.0, 0.3));
   auto sa = track(1, a, Millis{0}, Millis{2000});

@@ -74,7 +74,7 @@ struct Room {
               "playlists: playlists/\n"
               "clients: clients/\n");
     dir.write("protocols/short.yaml",
-              "protocol: { id: short, name: Short, route: im, medication: ketamine }\n"
+              "protocol: { id: short, name: Short, route: im, medication: ketamine, dose_mg: [20, 150] }\n"
               "phases:\n"
               "  - { name: peak, from: 0, to: 60s, lights: bright }\n"
               "monitoring_end: 2m\n"
@@ -93,7 +93,7 @@ struct Room {
 
 }  // namespace
 
-TEST_CASE("check writes nothing; cache fills the loudness cache once per file") {
+TEST_CASE("check writes nothing, and cache fills the loudness cache once per file") {
   Room room;
   const auto before = tree(room.dir.path());
   const Run first = cli({"check", "--config", room.room_file()});

@@ -7,6 +7,7 @@
 
 #include "room/MqttProbe.hpp"
 #include "support/AlsaConfig.hpp"
+#include "support/JackRecorder.hpp"
 #include "support/JackServer.hpp"
 #include "support/Mosquitto.hpp"
 #include "support/TempDir.hpp"
@@ -66,11 +67,20 @@ inline MosquittoOptions room_broker() {
 
 class DaemonRoom {
  public:
-  /** `jack`: real-time audio through jackd with a capture; otherwise the room has no sound output (null). */
-  explicit DaemonRoom(bool jack = true) : broker_(room_broker()) {
+  /**
+   * `jack`: real-time audio through jackd with a capture; otherwise the room has no sound output (null).
+   * `timeline`: the room's output also recorded at the JACK server (timeline()), silence included while
+   * the engine has the output closed.
+   */
+  explicit DaemonRoom(bool jack = true, bool timeline = false) : broker_(room_broker()) {
     if (jack) {
       jack_.emplace(48000, 1024);
-      alsa_.emplace(dir_.path(), AlsaConfig::Output::Jack, capture());
+      if (timeline) {
+        recorder_.emplace(120.0);
+        alsa_.emplace(dir_.path(), capture(), recorder_->port(0), recorder_->port(1));
+      } else {
+        alsa_.emplace(dir_.path(), AlsaConfig::Output::Jack, capture());
+      }
     }
     write_room(jack);
     tablet = std::make_unique<MqttProbe>(broker_.port(), "tablet-probe", "tablet-1", "t-secret", true);
@@ -86,6 +96,11 @@ class DaemonRoom {
   DaemonRoom& operator=(const DaemonRoom&) = delete;
 
   [[nodiscard]] std::filesystem::path capture() const { return dir_ / "capture.raw"; }
+  /** What the room played, as a timeline at 48 kHz (a DaemonRoom made with `timeline`). */
+  [[nodiscard]] Samples timeline() const {
+    REQUIRE(recorder_.has_value());
+    return recorder_->recorded();
+  }
   [[nodiscard]] std::filesystem::path record() const { return dir_ / "record.db"; }
   [[nodiscard]] std::filesystem::path room_file() const { return dir_ / "room.yaml"; }
   [[nodiscard]] std::string log() const {
@@ -313,6 +328,7 @@ class DaemonRoom {
 
   TempDir dir_{"stillroom-daemon"};
   std::optional<JackServer> jack_;
+  std::optional<JackRecorder> recorder_;
   std::optional<AlsaConfig> alsa_;
   Mosquitto broker_;
   pid_t pid_ = -1;

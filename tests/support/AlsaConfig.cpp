@@ -6,8 +6,24 @@
 
 namespace stillroom::test {
 
+namespace {
+
+std::string jack_ports(const std::string& left, const std::string& right) {
+  return "  playback_ports { 0 " + left + " 1 " + right + " }\n";
+}
+
+}  // namespace
+
 AlsaConfig::AlsaConfig(const std::filesystem::path& dir, Output output, const std::filesystem::path& capture,
-                       const std::string& extra) {
+                       const std::string& extra)
+    : AlsaConfig(dir, output, capture, extra, jack_ports("system:playback_1", "system:playback_2")) {}
+
+AlsaConfig::AlsaConfig(const std::filesystem::path& dir, const std::filesystem::path& capture, const std::string& left,
+                       const std::string& right)
+    : AlsaConfig(dir, Output::Jack, capture, "", jack_ports(left, right)) {}
+
+AlsaConfig::AlsaConfig(const std::filesystem::path& dir, Output output, const std::filesystem::path& capture,
+                       const std::string& extra, const std::string& ports) {
   path_ = dir / "asound.conf";
   std::ofstream out(path_);
   out << "pcm.!default {\n"
@@ -22,8 +38,7 @@ AlsaConfig::AlsaConfig(const std::filesystem::path& dir, Output output, const st
     out << "pcm.jackplug { type plug slave.pcm \"jackout\" }\n"
            "pcm.jackout {\n"
            "  type jack\n"
-           "  playback_ports { 0 system:playback_1 1 system:playback_2 }\n"
-           "}\n";
+        << ports << "}\n";
   }
   out << extra;
   if (!out) throw std::runtime_error("cannot write " + path_.string());

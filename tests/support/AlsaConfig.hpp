@@ -23,6 +23,9 @@ class AlsaConfig {
    */
   AlsaConfig(const std::filesystem::path& dir, Output output, const std::filesystem::path& capture,
              const std::string& extra = "");
+  /** Jack output to the JACK ports `left` and `right` instead of system:playback_1/2 (e.g. a JackRecorder's). */
+  AlsaConfig(const std::filesystem::path& dir, const std::filesystem::path& capture, const std::string& left,
+             const std::string& right);
 
   /** A pcm named `name` writing to `file` (Null output only): it fails while the file's directory is missing. */
   static std::string fragile_device(const std::string& name, const std::filesystem::path& file);
@@ -30,6 +33,9 @@ class AlsaConfig {
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
+  AlsaConfig(const std::filesystem::path& dir, Output output, const std::filesystem::path& capture,
+             const std::string& extra, const std::string& ports);
+
   std::filesystem::path path_;
 };
 

@@ -197,10 +197,19 @@ void Mosquitto::save() {
       ++count;
     return count;
   };
+  // The log line comes when the save begins; the database is written to mosquitto.db.new and renamed when
+  // complete. A broker killed in between restarts from the older file (or none), without the sessions.
+  const auto db = dir() / "mosquitto.db";
+  const auto written = [&] {
+    std::error_code ignored;
+    const auto at = std::filesystem::last_write_time(db, ignored);
+    return ignored ? std::filesystem::file_time_type::min() : at;
+  };
   const auto before = saves();
+  const auto written_before = written();
   ::kill(pid_, SIGUSR1);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (saves() == before) {
+  while (saves() == before || written() == written_before || std::filesystem::exists(dir() / "mosquitto.db.new")) {
     if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("mosquitto did not save:\n" + log());
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
