@@ -41,7 +41,7 @@ TEST_CASE("levels, percentages and colour temperatures with or without units") {
   CHECK_FALSE(parse_kelvin("warm").has_value());
 }
 
-TEST_CASE("ids: letters, digits, '-' and '_'; room ids in lower case") {
+TEST_CASE("ids: letters, digits, '-' and '_', room ids in lower case") {
   CHECK(is_name("c-1042"));
   CHECK(is_name("Peak_2"));
   CHECK_FALSE(is_name(""));

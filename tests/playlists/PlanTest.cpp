@@ -165,7 +165,7 @@ TEST_CASE("a pause across a boundary resumes with the new phase's music") {
   CHECK(dark->at == min(10));
 }
 
-TEST_CASE("skip crossfades to the next entry; the phase boundaries do not move") {
+TEST_CASE("skip crossfades to the next entry, the phase boundaries do not move") {
   auto f = three_phases();
   f.event(Kind::Skip, min(1));
   const auto p = f.make();
@@ -283,7 +283,7 @@ TEST_CASE("booster rules move later boundaries only") {
   }
 }
 
-TEST_CASE("stop fades the music out and returns the lights; reminders continue") {
+TEST_CASE("stop fades the music out and returns the lights, reminders continue") {
   auto f = three_phases();
   f.protocol.monitoring_end = min(60);
   f.protocol.reminders.push_back({"bp-40", "Blood pressure", config::ReminderAnchor::Dose, min(40), min(5), {}});
@@ -321,7 +321,7 @@ TEST_CASE("emergency during a crossfade: a shorter fade takes over, full light a
   CHECK(p.lights.back().brightness_pct == 100);
 }
 
-TEST_CASE("talk and volume become ramped master cues within the room's range; the client's limit is the ceiling") {
+TEST_CASE("talk and volume become ramped master cues within the room's range, the client's limit is the ceiling") {
   auto f = three_phases();
   f.room.audio.max_volume_db = -2;
   f.room.audio.default_volume_db = -6;
@@ -395,7 +395,7 @@ TEST_CASE("reminders anchor on the dose, the session end or the monitoring end")
   CHECK(p.notices[1].remaining == min(5));
 }
 
-TEST_CASE("a session that starts before the dose begins with the settle phase; one that starts late, mid-phase") {
+TEST_CASE("a session that starts before the dose begins with the settle phase, one that starts late, mid-phase") {
   auto f = three_phases();
   f.phase("settle", min(-10), min(0), "dim");
   std::rotate(f.protocol.phases.rbegin(), f.protocol.phases.rbegin() + 1, f.protocol.phases.rend());
@@ -470,7 +470,7 @@ TEST_CASE("problems are flagged: lyrics in a phase that forbids them, no music, 
   CHECK(p.segments.front().title == "p1");
 }
 
-TEST_CASE("a list shorter than its phase repeats; with loop it is not flagged") {
+TEST_CASE("a list shorter than its phase repeats, with loop it is not flagged") {
   PlanFixture f;
   f.phase("long", min(0), min(60));
   f.track("long", min(25), "a");

@@ -109,7 +109,7 @@ TEST_CASE("a tablet may send every command - with typed arguments") {
   CHECK(seen.size() == 7);
 }
 
-TEST_CASE("a panel may send only its role's commands; an observer none") {
+TEST_CASE("a panel may send only its role's commands, an observer none") {
   Parsing p;
   const std::set<std::string> panel = {"start", "pause", "resume", "talk", "stop", "emergency", "ack"};
   const std::map<std::string, std::string> minimal = {

@@ -103,7 +103,7 @@ TEST_CASE("a long fade is stepped and reaches its target at the planned time") {
   CHECK_FALSE(lights.next_tick_at().has_value());  // done (the silent lights were faulted at 10 s: no deadline left)
 }
 
-TEST_CASE("a fade within a device's native transition is one command; emergency is at once") {
+TEST_CASE("a fade within a device's native transition is one command, emergency is at once") {
   const auto s = settings();
   room::LightController lights(s, "stillroom-room-1");
   REQUIRE(lights.go_to_scene("normal", 0ms, 0ms));

@@ -51,7 +51,7 @@ TEST_CASE("Home Assistant JSON schema: brightness 0-255 on the configured comman
   CHECK(*driver->reported_brightness(R"({"state":"ON","brightness":255})") == doctest::Approx(100.0));
 }
 
-TEST_CASE("Tasmota: one Backlog with a one-shot fade speed; results on stat/<topic>/RESULT") {
+TEST_CASE("Tasmota: one Backlog with a one-shot fade speed, results on stat/<topic>/RESULT") {
   const auto driver = room::make_light_driver(device("tasmota", "tasmota_lamp"), "stillroom-room-1");
   const auto fade = only(driver->command(LightLevel{40.0, 2700}, 1500ms));
   CHECK(fade.topic == "cmnd/tasmota_lamp/Backlog");
@@ -65,7 +65,7 @@ TEST_CASE("Tasmota: one Backlog with a one-shot fade speed; results on stat/<top
   CHECK_FALSE(driver->reported_brightness(R"({"CT":370})").has_value());
 }
 
-TEST_CASE("Shelly Gen2: Light.Set RPC on <prefix>/rpc; status on <prefix>/status/light:<id>") {
+TEST_CASE("Shelly Gen2: Light.Set RPC on <prefix>/rpc, status on <prefix>/status/light:<id>") {
   auto d = device("shelly", "shellyprodm1pm-abc");
   d.channel = 1;
   const auto driver = room::make_light_driver(d, "stillroom-room-1");

@@ -92,7 +92,7 @@ TEST_CASE("broker killed and restarted mid-session: the link comes back and ever
   CHECK(link.stats().connection_losses == 1);
 }
 
-TEST_CASE("the Last Will says offline after kill -9 of the client; an orderly stop says it itself - once") {
+TEST_CASE("the Last Will says offline after kill -9 of the client, an orderly stop says it itself - once") {
   test::Mosquitto broker(test::room_broker_options());
   test::TempDir dir("stillroom-link");
   test::MqttProbe observer(broker.port(), "observer", "observer-1", "o-secret");
@@ -169,7 +169,7 @@ TEST_CASE("events buffered while the broker is away survive a crash of the clien
   CHECK(event_numbers(observer.received("stillroom/room-1/events"), "n") == range(1, 6));
 }
 
-TEST_CASE("a full offline buffer is a fault - never a crash; what fitted arrives - the gap shows in seq") {
+TEST_CASE("a full offline buffer is a fault - never a crash, what fitted arrives - the gap shows in seq") {
   test::Mosquitto broker(test::room_broker_options());
   test::TempDir dir("stillroom-link");
   const auto config = test::room_for(broker, dir);

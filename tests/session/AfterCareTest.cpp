@@ -91,7 +91,7 @@ TEST_CASE("observations, ready to leave and discharge are recorded per client wi
   CHECK(session::first_difference(replayed, s.state()) == "");
 }
 
-TEST_CASE("sign: refused while unfinished, once only; a signed session takes only addenda") {
+TEST_CASE("sign: refused while unfinished, once only, a signed session takes only addenda") {
   SessionFixture f;
   session::Session s(f.library, f.clock, f.out, "stillroom-room-1");
   f.begin(s);

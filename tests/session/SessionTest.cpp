@@ -227,7 +227,7 @@ TEST_CASE("a dose is recorded only as a clinician entered it, within the protoco
   }
 }
 
-TEST_CASE("a group: each client dosed and monitored on their own clock; the music follows the first") {
+TEST_CASE("a group: each client dosed and monitored on their own clock, the music follows the first") {
   SessionFixture f;
   session::Session s(f.library, f.clock, f.out, "stillroom-room-1");
   auto preload = SessionFixture::command(CommandKind::Preload);
@@ -455,7 +455,7 @@ TEST_CASE("a stale command is refused and recorded with both times") {
   CHECK(session::stale_refusal(pause, f.clock.now().wall, std::nullopt, 5s)->reason == "clock_skew");
 }
 
-TEST_CASE("emergency from any state brings full light at once; clear returns the room's light") {
+TEST_CASE("emergency from any state brings full light at once, clear returns the room's light") {
   SessionFixture f;
   session::Session s(f.library, f.clock, f.out, "stillroom-room-1");
   CHECK(f.send(s, SessionFixture::command(CommandKind::Emergency, "panel-1", "panel")).ok);
@@ -492,7 +492,7 @@ TEST_CASE("emergency from any state brings full light at once; clear returns the
   }
 }
 
-TEST_CASE("the protocol's end ends the session by itself; reminders repeat as notices until acknowledged") {
+TEST_CASE("the protocol's end ends the session by itself, reminders repeat as notices until acknowledged") {
   SessionFixture f;
   session::Session s(f.library, f.clock, f.out, "stillroom-room-1");
   f.begin(s);
