@@ -177,21 +177,21 @@ TEST_CASE("a full offline buffer is a fault - never a crash, what fitted arrives
 
   test::ToyRoom toy;
   room::LinkOptions options;
-  options.max_buffered = 5;
+  options.max_buffered = 10;  // five events: each goes out twice, on events and on clinical/events
   options.reconnect_first = 3s;  // time to put the observer on the broker first
   options.reconnect_cap = 3s;
   room::RoomLink link(config, toy, options);
   const auto attached = toy.attach(link);
   link.start();
   for (int i = 1; i <= 8; ++i) link.publish_event({{"event", "test"}, {"n", i}}, {{"event", "test"}, {"n", i}});
-  CHECK(link.stats().buffer_full == 3);
+  CHECK(link.stats().buffer_full == 6);  // events 6, 7 and 8, on both topics
   CHECK(link.stats().events_published == 5);
   CHECK(link.publish("lights", "step", 0) == false);  // QoS 0 is never buffered
   CHECK(link.stats().dropped_offline == 1);
   REQUIRE(toy.wait([](const test::ToyRoom& t) { return !t.faults_locked().empty(); }));
   CHECK(toy.faults()[0].code == "mqtt_buffer");
   CHECK(toy.faults()[0].active);
-  CHECK(toy.faults()[0].message == "offline buffer full (5 messages): new messages are lost until the broker is back");
+  CHECK(toy.faults()[0].message == "offline buffer full (10 messages): new messages are lost until the broker is back");
 
   broker.start();
   test::MqttProbe observer(broker.port(), "observer", "observer-1", "o-secret");
