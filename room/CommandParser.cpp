@@ -407,6 +407,12 @@ json parse_json(std::string_view payload, std::optional<std::string>& id) {
     if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos)
       what = what.substr(close + 2);
     refuse(RejectReason::MalformedJson, "malformed JSON: " + what);
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double (1e999): the library refuses it as it parses (found by the command fuzz target).
+    std::string what = e.what();
+    if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos)
+      what = what.substr(close + 2);
+    refuse(RejectReason::MalformedJson, "malformed JSON: " + what);
   }
   if (duplicate) {
     // The reply can still name the command when its id is readable and not itself the duplicate.
@@ -532,7 +538,10 @@ ParseResult CommandParser::parse(std::string_view topic, std::string_view payloa
     return command;
   } catch (const Refusal& refusal) {
     rejection.reason = refusal.reason;
-    rejection.error = refusal.error;
+    // The reason quotes what was sent (a key, a name), cut to a length that may split a character: the reply
+    // must stay publishable JSON, so bytes that are not UTF-8 become U+FFFD (found by the command fuzz target).
+    rejection.error =
+        json::parse(json(refusal.error).dump(-1, ' ', false, json::error_handler_t::replace)).get<std::string>();
     return rejection;
   }
 }

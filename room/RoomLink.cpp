@@ -239,14 +239,24 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
     // which when it can): the room must not keep trying in silence.
     if (room.mqtt.tls && !credentials_fault && !tls_fault) {
       tls_fault = true;
-      const std::string why = tls_problem.empty() ? "TLS handshake refused, code " + std::to_string(rc) : tls_problem;
-      listener.on_link_fault("broker",
-                             "the broker at " + room.mqtt.host + ":" + std::to_string(room.mqtt.port) +
-                                 " could not be verified (" + why +
-                                 "): check mqtt.tls.ca_file and the broker's certificate; not connecting",
-                             true);
+      listener.on_link_fault("broker", tls_refusal(rc), true);
     }
     reconnect_at = steady::now() + backoff.next();
+  }
+
+  /** The broker fault's message for a TLS connect that failed: the certificate, when OpenSSL says so. */
+  [[nodiscard]] std::string tls_refusal(int rc) const {
+    const std::string broker = room.mqtt.host + ":" + std::to_string(room.mqtt.port);
+    // OpenSSL's reason names the certificate ("certificate verify failed") when verification refused it.
+    if (tls_problem.empty() || tls_problem.find("certificate") != std::string::npos)
+      return "the certificate of the broker at " + broker + " did not verify" +
+             (tls_problem.empty() ? " (the TLS connect failed with code " + std::to_string(rc) +
+                                        " and no reason from OpenSSL, as when the certificate names another host than " +
+                                        room.mqtt.host + ")"
+                                  : " (" + tls_problem + ")") +
+             ": check mqtt.tls.ca_file and the broker's certificate (its CA and the names it carries); not connecting";
+    return "the TLS handshake with the broker at " + broker + " failed (" + tls_problem +
+           "): check mqtt.tls and the broker's TLS listener; not connecting";
   }
 
   void connected() {
@@ -382,13 +392,14 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
         auto token = client->publish(mqtt::make_message(topics.status(), "offline", 1, true));
         token->wait_for(stop_grace);
         client->disconnect(std::chrono::milliseconds(500))->wait_for(stop_grace);
-      } catch (const mqtt::exception&) {
+      } catch (const std::exception&) {
         // The broker went away meanwhile: its Will says offline for us.
       }
     } else {
       try {
         client->disconnect(0)->wait_for(stop_grace);
-      } catch (const mqtt::exception&) {
+      } catch (const std::exception&) {
+        // Not connected, or a connect still pending: nothing to close.
       }
     }
     is_connected = false;
@@ -484,19 +495,26 @@ void RoomLink::start() {
   d.thread = std::thread([&d] { d.run(); });
 }
 
-void RoomLink::stop() {
+void RoomLink::stop() noexcept {
   Impl& d = *impl_;
   if (!d.started) return;
   d.started = false;
   // Called on the way out (a signal, a fault): whatever the client library throws here
   // must not turn an orderly stop into an abort.
+  // A connect still pending (a broker refused at the TLS handshake) makes Paho's disconnect fail with
+  // MQTT error [-1]: each step is tried on its own, so the thread is joined and the client freed regardless.
   try {
     d.post([&d] { d.shut_down(); });
-    if (d.thread.joinable()) d.thread.join();
+  } catch (...) {
+  }
+  if (d.thread.joinable()) d.thread.join();
+  try {
     d.client->disable_callbacks();
+  } catch (...) {
+  }
+  try {
     d.client.reset();
   } catch (...) {
-    if (d.thread.joinable()) d.thread.join();
   }
 }
 

@@ -65,8 +65,8 @@ class RoomLink {
    * work (unreadable password file, persistence directory not creatable).
    */
   void start();
-  /** Publishes `offline`, disconnects cleanly and joins the link thread. Idempotent. */
-  void stop();
+  /** Publishes `offline`, disconnects cleanly and joins the link thread. Idempotent; never throws (also while a connect is pending). */
+  void stop() noexcept;
   /** Waits until connected (false after `timeout`). Not for use inside a listener callback. */
   bool wait_connected(std::chrono::milliseconds timeout) const;
   [[nodiscard]] bool connected() const noexcept;

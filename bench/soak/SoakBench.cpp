@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <random>
 #include <set>
 #include <string>
@@ -42,12 +43,15 @@ namespace {
 long private_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
   if (!in) return -1;
+  // The first line names the address range ("55af…-7ffe… ---p … [rollup]"), not a figure: read line by line.
   long total = 0;
-  std::string key;
-  long value = 0;
-  std::string unit;
-  while (in >> key >> value >> unit)
-    if (key == "Private_Clean:" || key == "Private_Dirty:") total += value;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string key;
+    long value = 0;
+    if (fields >> key >> value && (key == "Private_Clean:" || key == "Private_Dirty:")) total += value;
+  }
   return total;
 }
 

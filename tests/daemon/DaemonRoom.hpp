@@ -54,7 +54,8 @@ inline std::pair<int, std::string> run_cli(const std::vector<std::string>& args)
 inline MosquittoOptions room_broker() {
   MosquittoOptions o;
   o.users = {{"controller", "c-secret"}, {"tablet-1", "t-secret"},     {"panel-1", "p-secret"},
-             {"ledger", "l-secret"},     {"observer-1", "o-secret"},   {"homeassistant", "h-secret"}};
+             {"ledger", "l-secret"},     {"observer-1", "o-secret"},   {"homeassistant", "h-secret"},
+             {"zigbee2mqtt", "z-secret"}};
   std::ifstream acl(std::string(STILLROOM_SOURCE_DIR) + "/config/mosquitto/stillroom.acl");
   std::stringstream text;
   text << acl.rdbuf();

@@ -51,7 +51,8 @@ std::size_t handshake_failures(const test::Mosquitto& broker) {
 }
 
 /** The link must be refused: the broker sees it try (and fail) twice; it never connects. */
-void check_refused(test::Mosquitto& broker, const config::Room& room) {
+/** `reason`: what the fault's message says went wrong. */
+void check_refused(test::Mosquitto& broker, const config::Room& room, const std::string& reason) {
   test::TempDir dir("stillroom-tls-link");
   test::MqttProbe observer(broker.port(), "observer", "observer-1", "o-secret");
   observer.subscribe("stillroom/room-1/status");
@@ -75,14 +76,14 @@ void check_refused(test::Mosquitto& broker, const config::Room& room) {
   REQUIRE(toy.wait([](const test::ToyRoom& t) { return !t.faults_locked().empty(); }));
   CHECK(toy.faults().front().code == "broker");
   CHECK(toy.faults().front().active);
-  CHECK(toy.faults().front().message.find("could not be verified") != std::string::npos);
-  std::string threw;
-  try {
-    link.stop();
-  } catch (const std::exception& error) {
-    threw = error.what();
-  }
-  CHECK_MESSAGE(threw.empty(), "RoomLink::stop() threw while its connect was refused: " << threw);
+  INFO(toy.faults().front().message);
+  CHECK(toy.faults().front().message.find("the certificate of the broker at 127.0.0.1:" + std::to_string(room.mqtt.port) +
+                                          " did not verify") != std::string::npos);
+  CHECK(toy.faults().front().message.find(reason) != std::string::npos);
+  CHECK(toy.faults().size() == 1);  // raised once, not once per attempt
+  // The next attempt is pending or under way: stopping now must neither throw nor hang.
+  CHECK_NOTHROW(link.stop());
+  CHECK_FALSE(link.connected());
 }
 
 }  // namespace
@@ -109,15 +110,15 @@ TEST_CASE("TLS: a broker whose certificate another CA signed is refused") {
   test::Mosquitto broker(tls_broker(certs.foreign));
   test::TempDir dir("stillroom-tls-link");
   const config::Room room = tls_room(broker, dir, certs.ca.cert.string(), true);
-  check_refused(broker, room);
+  check_refused(broker, room, "certificate verify failed");  // OpenSSL's reason
 }
 
-TEST_CASE("TLS: a broker whose certificate names another host is refused, verify: false would accept it") {
+TEST_CASE("TLS: a broker whose certificate names another host is refused, and accepted with verify: false") {
   Certificates certs;
   test::Mosquitto broker(tls_broker(certs.misnamed));
   test::TempDir dir("stillroom-tls-link");
   const config::Room room = tls_room(broker, dir, certs.ca.cert.string(), true);
-  check_refused(broker, room);
+  check_refused(broker, room, "names another host than 127.0.0.1");  // Paho checks the name: no OpenSSL reason
   // Without verification the same broker is accepted: that is all `verify: false` does.
   test::ToyRoom toy;
   const config::Room unverified = tls_room(broker, dir, certs.ca.cert.string(), false);
