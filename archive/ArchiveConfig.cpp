@@ -2,6 +2,7 @@
 
 #include "config/MapReader.hpp"
 #include "config/Reader.hpp"
+#include "config/TlsSettingsFile.hpp"
 #include "config/YamlFile.hpp"
 
 #include <stdexcept>
@@ -17,27 +18,6 @@ using namespace std::chrono_literals;
 
 bool has_wildcard(const std::string& text) { return text.find_first_of("+#") != std::string::npos; }
 
-void read_tls(const Reader& r, const Value& v, ArchiveConfig::Mqtt& mqtt) {
-  const MapReader m(r, v, "tls", {"ca_file", "cert_file", "key_file", "verify"});
-  if (!m) return;
-  config::TlsSettings tls;
-  const auto existing = [&](const char* key) -> std::string {
-    const Value value = m.get(key);
-    const auto path = r.path(value);
-    if (!path) return "";
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(*path, ec))
-      r.error(value.at, std::string(key) + " not found: " + config::display_path(*path));
-    return *path;
-  };
-  tls.ca_file = existing("ca_file");
-  tls.cert_file = existing("cert_file");
-  tls.key_file = existing("key_file");
-  if (tls.cert_file.empty() != tls.key_file.empty())
-    r.error(m.at(), "tls needs both cert_file and key_file for a client certificate, or neither");
-  tls.verify = r.boolean(m.get("verify")).value_or(true);
-  mqtt.tls = tls;
-}
 
 void read_mqtt(const Reader& r, const Value& v, ArchiveConfig::Mqtt& mqtt) {
   const MapReader m(r, v, "mqtt",
@@ -48,7 +28,7 @@ void read_mqtt(const Reader& r, const Value& v, ArchiveConfig::Mqtt& mqtt) {
   mqtt.port = static_cast<int>(r.integer(m.get("port"), 1, 65535).value_or(mqtt.port));
   mqtt.username = r.nonempty_text(m.get("username")).value_or(mqtt.username);
   mqtt.password_file = r.path(m.get("password_file")).value_or("");
-  read_tls(r, m.get("tls"), mqtt);
+  mqtt.tls = config::read_tls_settings(r, m.get("tls"));
   const Value prefix = m.get("topic_prefix");
   if (const auto text = r.nonempty_text(prefix)) {
     if (has_wildcard(*text) || text->front() == '/' || text->back() == '/')

@@ -5,6 +5,7 @@
 #include "config/MapReader.hpp"
 #include "config/Scalars.hpp"
 #include "config/Suggest.hpp"
+#include "config/TlsSettingsFile.hpp"
 
 #include <algorithm>
 #include <set>
@@ -106,28 +107,6 @@ void read_audio(const Reader& r, const MapReader& top, AudioSettings& audio) {
   read_ramps(r, m.get("ramps"), audio.ramps);
 }
 
-void read_tls(const Reader& r, const Value& v, MqttSettings& mqtt) {
-  const MapReader m(r, v, "tls", {"ca_file", "cert_file", "key_file", "verify"});
-  if (!m) return;
-  TlsSettings tls;
-  // Without these files the room cannot reach the broker at all: say so now, not at connect time.
-  const auto existing = [&](const char* key) -> std::string {
-    const Value value = m.get(key);
-    const auto path = r.path(value);
-    if (!path) return "";
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(*path, ec))
-      r.error(value.at, std::string(key) + " not found: " + display_path(*path));
-    return *path;
-  };
-  tls.ca_file = existing("ca_file");
-  tls.cert_file = existing("cert_file");
-  tls.key_file = existing("key_file");
-  if (tls.cert_file.empty() != tls.key_file.empty())
-    r.error(m.at(), "tls needs both cert_file and key_file for a client certificate, or neither");
-  tls.verify = r.boolean(m.get("verify")).value_or(true);
-  mqtt.tls = tls;
-}
 
 void read_mqtt(const Reader& r, const MapReader& top, MqttSettings& mqtt) {
   const MapReader m(r, top.get("mqtt"), "mqtt",
@@ -143,7 +122,7 @@ void read_mqtt(const Reader& r, const MapReader& top, MqttSettings& mqtt) {
   if (!mqtt.username.empty() && !password.present())
     r.warning(m.get("username").at, "username without password_file: the broker must accept '" + mqtt.username +
                                         "' without a password");
-  read_tls(r, m.get("tls"), mqtt);
+  mqtt.tls = read_tls_settings(r, m.get("tls"));
   const Value prefix = m.get("topic_prefix");
   if (const auto text = r.nonempty_text(prefix)) {
     if (has_topic_wildcard(*text) || text->front() == '/' || text->back() == '/')

@@ -81,6 +81,14 @@ void injected_delay(const char* stage) {
 
 std::filesystem::path heartbeat_file(const config::Room& room) { return room.record.path + ".alive"; }
 
+/** The session a reading command means: the one it names, else the current one, else the last recorded. */
+std::string session_to_read(record::Record& r, const session::Command& command, const std::string& current) {
+  const std::string id = command.session.value_or(current);
+  if (!id.empty()) return id;
+  const auto sessions = r.sessions();
+  return sessions.empty() ? std::string() : sessions.back().session;
+}
+
 /**
  * The whole file is checked after the room is online (a million events take about 0.6 s), unless a check
  * found it damaged before: then at open, so that it is moved aside before anything is appended.
@@ -319,11 +327,7 @@ void Daemon::Impl::history(const session::Command& command) {
   writer.read([this, command, current](record::Record& r) {
     json body = {{"id", command.id}, {"ok", true}};
     try {
-      std::string id = command.session.value_or(current);
-      if (id.empty()) {
-        const auto sessions = r.sessions();
-        if (!sessions.empty()) id = sessions.back().session;
-      }
+      const std::string id = session_to_read(r, command, current);
       const auto events = id.empty() ? std::vector<record::RecordEvent>{} : r.session_events(id);
       const std::size_t from = events.size() > kHistoryLimit ? events.size() - kHistoryLimit : 0;
       body["session"] = id.empty() ? json(nullptr) : json(id);
@@ -374,11 +378,7 @@ void Daemon::Impl::summary(const session::Command& command) {
   writer.read([this, command, current](record::Record& r) {
     json body = {{"id", command.id}, {"ok", true}};
     try {
-      std::string id = command.session.value_or(current);
-      if (id.empty()) {
-        const auto sessions = r.sessions();
-        if (!sessions.empty()) id = sessions.back().session;
-      }
+      const std::string id = session_to_read(r, command, current);
       const auto rows = id.empty() ? std::vector<record::RecordEvent>{} : report::session_span(r, id);
       if (rows.empty()) {
         body = {{"id", command.id}, {"ok", false}, {"reason", "refused"},
