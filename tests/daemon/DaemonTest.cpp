@@ -177,6 +177,9 @@ TEST_CASE("a whole session driven over MQTT: state, events, the captured audio a
   for (const auto& entry : bundle["entry"]) {
     full_urls.insert(entry["fullUrl"].get<std::string>());
     ++kinds[entry["resource"]["resourceType"].get<std::string>()];
+    // A resource contained in another (a dose's Medication with its lot) is referred to as "#id".
+    for (const auto& contained : entry["resource"].value("contained", json::array()))
+      full_urls.insert("#" + contained["id"].get<std::string>());
   }
   CHECK(kinds["Encounter"] == 1);
   CHECK(kinds["MedicationAdministration"] == 2);  // the dose and the booster
