@@ -407,7 +407,9 @@ TEST_CASE("idle: with nothing to play the output pauses and no engine thread wak
   const std::uint64_t played = engine.stats().frames_played;
   const Millis then = engine.dose_now();
   const std::uint64_t before = engine_wakeups();
-  std::this_thread::sleep_for(milliseconds(3000));
+  // The positive signal: the dose clock has moved on 3 s (it follows the steady clock while idle).
+  for (int i = 0; i < 200 && engine.dose_now() - then < Millis{3000}; ++i) std::this_thread::sleep_for(milliseconds(50));
+  REQUIRE(engine.dose_now() - then >= Millis{3000});
   CHECK(engine_wakeups() == before);            // not one wake-up of the player, decoder or output thread
   CHECK(engine.stats().frames_played == played);  // nothing mixed or drained
   const Millis now = engine.dose_now();
