@@ -93,7 +93,7 @@ spec('after-care on the tablet: an observation, signing refused while it runs, r
   const ready = await room.waitEvent('ready_to_leave', (e) => e.client === 'c-7', 10000, from);
   assert.equal(ready.actor, 'tablet-1');
   await waitText(tablet, '#aftercare-clients', /ready to leave \d\d:\d\d:\d\d \(\+0:00:\d\d\), by rn-4; monitored$/);
-  await waitText(tablet, '#events', /Ready to leave: c-7 at \+0:00:\d\d, by rn-4/);
+  await waitText(tablet, '#events', /Ready to leave: c-7 at \d\d:\d\d:\d\d \(\+0:00:\d\d\), by rn-4/);
   await tablet.click('#discharge');
   await waitText(tablet, '#aftercare-error', /^The room refused 'discharge': c-7 is monitored until \+0:00:40 on the dose clock/);
 
