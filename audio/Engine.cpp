@@ -26,7 +26,10 @@
 // Time: mixer frames are ring frames. The dose time heard now is
 // dose(frames_played - device delay); follow() anchors that to the
 // controller's dose clock, and the player re-anchors when the sound card's
-// clock has drifted more than 100 ms from the steady clock since.
+// clock has drifted more than 100 ms from the steady clock since. A device
+// lost without a word stops asking for audio; once its sink notices, the
+// frames the timeline moved on meanwhile are mixed away unheard, so the music
+// comes back where the dose clock is.
 #include "audio/Engine.hpp"
 
 #include "audio/DecoderThread.hpp"
@@ -223,6 +226,7 @@ void Engine::apply(Command& command) {
   anchor_dose_ = command.dose_now;
   anchor_time_ = command.sent;
   next_resync_ = now + kResyncEvery;
+  last_deviation_ = 0;
   plan_ = command.plan;
   mixer_->follow(std::move(command.plan), origin);
 }
@@ -233,7 +237,14 @@ void Engine::resync() {
   next_resync_ = now + kResyncEvery;
   const std::int64_t expected = ms_to_frames(anchor_dose_, format_.rate) + to_frames(now - anchor_time_);
   const std::int64_t heard = heard_frame() + origin_.load();
-  if (std::abs(expected - heard) <= ms_to_frames(kResyncThreshold, format_.rate)) return;
+  const std::int64_t deviation = expected - heard;
+  const std::int64_t moved = deviation - last_deviation_;
+  last_deviation_ = deviation;
+  if (std::abs(deviation) <= ms_to_frames(kResyncThreshold, format_.rate)) return;
+  // A deviation still growing fast is a device that stopped asking for audio: the sink notices within
+  // seconds and settles the frames it owes, which puts the music back; re-anchoring now would put the
+  // dose clock ahead by the outage once it does.
+  if (std::abs(moved) > ms_to_frames(kResyncThreshold, format_.rate) / 2) return;
   // The sound card's clock (or an underrun) moved the music away from the dose clock: move the anchor.
   origin_.store(expected - heard_frame());
   resyncs_.fetch_add(1);
@@ -288,6 +299,7 @@ void Engine::go_idle() {
                        std::memory_order_relaxed);
   idle_.store(true, std::memory_order_release);
   frames_at_pause_ = counters_.frames_played.load(std::memory_order_relaxed);
+  counters_.frames_owed.store(0, std::memory_order_relaxed);  // the idle clock carries the timeline from here
   // Silence mixed ahead: it will never be heard (the paused sink no longer reads the ring).
   ring_->discard(ring_->readable());
   report();  // what the sink counted up to its pause (a device back, an underrun)
@@ -325,6 +337,19 @@ void Engine::fill(std::vector<float>& block) {
     ring_->write(block.data(), n);
     if (sounding || mixer_->voice_count() > 0) last_sound_frame_ = mixer_->position();
   }
+}
+
+void Engine::pay_owed(std::vector<float>& block) {
+  std::uint64_t owed = counters_.frames_owed.exchange(0, std::memory_order_relaxed);
+  while (owed > 0) {
+    const bool sounding = mixer_->voice_count() > 0;
+    const std::size_t n = mixer_->mix(block.data(), static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, owed)));
+    if (n == 0) break;  // a stream is not decoded that far yet: the rest at the next turn
+    owed -= n;
+    counters_.frames_played.fetch_add(n, std::memory_order_relaxed);
+    if (sounding || mixer_->voice_count() > 0) last_sound_frame_ = mixer_->position();
+  }
+  if (owed > 0) counters_.frames_owed.fetch_add(owed, std::memory_order_relaxed);
 }
 
 void Engine::run() {
@@ -375,6 +400,7 @@ void Engine::run() {
       follow_music_rate();
       wake_up(block);
     }
+    pay_owed(block);
     if (!stop_at) resync();
     report();
     fill(block);

@@ -78,6 +78,8 @@ class Engine {
   void catch_up(std::int64_t ahead = 0);
   /** Tops the output ring up from the mixer. */
   void fill(std::vector<float>& block);
+  /** Mixes away, unheard, the frames a lost device's sink owes the timeline (SinkCounters::frames_owed). */
+  void pay_owed(std::vector<float>& block);
   /** Ends idling: the ring is primed from where the clock has got to and the sink drains again. */
   void wake_up(std::vector<float>& block);
   /** Ring, decoder and mixer for format_, and the sink started on them (paused). */
@@ -124,6 +126,8 @@ class Engine {
   config::Millis anchor_dose_{0};
   std::chrono::steady_clock::time_point anchor_time_;
   std::chrono::steady_clock::time_point next_resync_;
+  /** How far (frames) the music was from the dose clock at the last look (resync). */
+  std::int64_t last_deviation_ = 0;
   std::uint64_t reported_underruns_ = 0;
   std::uint64_t reported_underflows_ = 0;
   std::uint64_t reported_losses_ = 0;

@@ -185,6 +185,13 @@ void PortAudioSink::stop() {
   system_.reset();
 }
 
+void PortAudioSink::drop(std::size_t frames) {
+  // The ring holds a fraction of a second; the rest is owed, for the player to mix away.
+  const std::size_t gone = ring_->discard(frames);
+  counters_->frames_played.fetch_add(gone, std::memory_order_relaxed);
+  if (gone < frames) counters_->frames_owed.fetch_add(frames - gone, std::memory_order_relaxed);
+}
+
 void PortAudioSink::monitor() {
   // PortAudio's callback thread and the ALSA plugins' threads are started from here: they inherit the name.
   name_this_thread("sr-output");
@@ -301,17 +308,16 @@ void PortAudioSink::monitor() {
     const auto lost_for = std::chrono::duration_cast<std::chrono::microseconds>(now - lost_since).count();
     const std::int64_t due = lost_for * format_.rate / 1'000'000 - drained;
     if (due > 0) {
-      const std::size_t gone = ring_->discard(static_cast<std::size_t>(due));
-      counters_->frames_played.fetch_add(gone, std::memory_order_relaxed);
-      drained += static_cast<std::int64_t>(gone);  // what the ring could not give yet is drained at the next poll
+      drop(static_cast<std::size_t>(due));
+      drained += due;
     }
     if (now < next_try) continue;
     // The drain keeps the ring as far ahead of what would be heard as a playing device keeps it. A new
     // stream starts with its buffer full of silence and first asks once the device has played a period of
     // it: skip the music that period would have held (the size the last stream asked for at a time, the same
     // settings), so the music comes back where the dose clock is.
-    const std::size_t primed = ring_->discard(context_.period.load(std::memory_order_relaxed));
-    counters_->frames_played.fetch_add(primed, std::memory_order_relaxed);
+    const std::size_t primed = context_.period.load(std::memory_order_relaxed);
+    drop(primed);
     drained += static_cast<std::int64_t>(primed);
     std::string error;
     bool reopened = false;

@@ -58,6 +58,8 @@ class PortAudioSink final : public Sink {
   /** `drain`: let what is buffered play out (an orderly stop); otherwise abort (a lost device). */
   void close_stream(bool drain);
   void monitor();
+  /** While lost: `frames` of the timeline pass unheard, taken from the ring and, beyond it, owed. */
+  void drop(std::size_t frames);
   void set_error(std::string error);
 
   std::string device_;

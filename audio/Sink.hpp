@@ -30,6 +30,12 @@ struct SinkCounters {
   /** Times the device was lost, and came back. */
   std::atomic<std::uint64_t> device_losses{0};
   std::atomic<std::uint64_t> device_returns{0};
+  /**
+   * Frames the timeline moved on while the device was lost that the ring did not hold (a dead device is
+   * noticed only after seconds): the player mixes them away and counts them played, so the music comes
+   * back where the dose clock is. Added by the sink, taken by the player.
+   */
+  std::atomic<std::uint64_t> frames_owed{0};
 };
 
 /**

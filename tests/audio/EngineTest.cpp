@@ -415,11 +415,12 @@ TEST_CASE("idle: with nothing to play the output pauses and no engine thread wak
   const Millis now = engine.dose_now();
   CHECK(now - then >= Millis{2900});             // the dose clock follows the steady clock meanwhile
   CHECK(now - then <= Millis{3300});
-  // A new plan wakes it: a track due now plays at once.
+  // A new plan wakes it: a track due now plays at once. (The track starts in the mix a moment before the
+  // engine opens the output and leaves idle: wait for both.)
   auto sb = track(2, a, now, now + Millis{2000});
   sb.natural_end = true;
   engine.follow(plan_of({sa, sb}), now);
-  for (int i = 0; i < 100 && room.log.of(EngineEvent::Kind::TrackStarted).size() < 2; ++i) {
+  for (int i = 0; i < 100 && (room.log.of(EngineEvent::Kind::TrackStarted).size() < 2 || engine.stats().idle); ++i) {
     std::this_thread::sleep_for(milliseconds(20));
   }
   const auto started = room.log.of(EngineEvent::Kind::TrackStarted);

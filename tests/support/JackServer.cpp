@@ -2,11 +2,13 @@
 
 #include <signal.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -46,16 +48,35 @@ JackServer::JackServer(int rate, int period) : rate_(rate), period_(period) {
   // JACK keeps at most eight servers in its shared registry and frees a slot
   // only for a server started again under the same name, so a jackd killed
   // with SIGKILL leaks its slot for good. Names from a small fixed pool are
-  // reclaimed instead; a name a live server holds is skipped.
+  // reclaimed instead; a name another test holds (its server up or down) or a
+  // live server holds is skipped.
   for (int slot = 0; slot < kSlots; ++slot) {
+    if (!claim(slot)) continue;
     name_ = "stillroom-test-" + std::to_string(slot);
     if (try_launch()) {
       ::setenv("JACK_DEFAULT_SERVER", name_.c_str(), 1);
       return;
     }
+    release();
   }
   throw std::runtime_error("jackd did not start within 10 s under any of the names stillroom-test-0.." +
                            std::to_string(kSlots - 1));
+}
+
+bool JackServer::claim(int slot) {
+  // flock: released by the kernel when this process dies, however it dies.
+  const auto path = std::filesystem::temp_directory_path() / ("stillroom-test-jack-" + std::to_string(slot) + ".lock");
+  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (lock_fd_ < 0) return false;
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) == 0) return true;
+  release();
+  return false;
+}
+
+void JackServer::release() {
+  if (lock_fd_ < 0) return;
+  ::close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 void JackServer::restart() {
@@ -86,7 +107,10 @@ bool JackServer::try_launch() {
   }
 }
 
-JackServer::~JackServer() { kill(); }
+JackServer::~JackServer() {
+  kill();
+  release();
+}
 
 void JackServer::crash() {
   if (pid_ <= 0) return;
