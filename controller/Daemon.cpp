@@ -26,6 +26,7 @@
 #include "session/Session.hpp"
 #include "session/Staleness.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -46,6 +47,12 @@ using namespace std::chrono_literals;
 
 /** Often enough for 2–4 light steps per second and a prompt reminder; a tick with nothing due costs microseconds. */
 constexpr std::chrono::milliseconds kTick{250};
+/**
+ * With no session, no light moving and no fault waiting to clear, nothing is due before a command comes
+ * (which wakes the loop at once) but the state's refresh and the clock's check: an idle room wakes once a
+ * second (systemd's watchdog allows 10 s).
+ */
+constexpr std::chrono::milliseconds kIdleTick{1000};
 /** The state is published on every change and at least this often (its published_at says how fresh it is). */
 constexpr std::chrono::seconds kStatePeriod{5};
 /** An underrun fault clears after this long without another. */
@@ -156,6 +163,8 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
   void start_audio();
   void restore_session();
   void tick();
+  /** How long the loop may wait for a command before tick() has something to do. */
+  [[nodiscard]] std::chrono::milliseconds next_tick_in();
   void publish_state();
   [[nodiscard]] Millis monotonic_ms() { return std::chrono::duration_cast<Millis>(clock.now().monotonic); }
   [[nodiscard]] json reply_body(const session::Command& command, const session::Reply& reply) const;
@@ -589,6 +598,13 @@ void Daemon::Impl::restore_session() {
              {{"SESSION", last->session}});
 }
 
+std::chrono::milliseconds Daemon::Impl::next_tick_in() {
+  if (session.dose_now() || last_underrun) return kTick;
+  if (const auto light = light_controller.next_tick_at())
+    return std::clamp(*light - std::chrono::duration_cast<Millis>(clock.now().monotonic), Millis{0}, kIdleTick);
+  return kIdleTick;
+}
+
 void Daemon::Impl::tick() {
   record(session.tick());
   if (const bool synced = clock.now().synced; synced != clock_synced_shown) {
@@ -670,7 +686,7 @@ int Daemon::Impl::run() {
   notify_systemd("READY=1");
 
   while (!stopping) {
-    inbox.run_for(kTick);
+    inbox.run_for(next_tick_in());
     tick();
     notify_systemd("WATCHDOG=1");
   }
