@@ -1,5 +1,6 @@
 #include "audio/ThreadSetup.hpp"
 
+#include <cstring>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -8,7 +9,11 @@
 
 namespace stillroom::audio {
 
-void name_this_thread(const char* name) noexcept { pthread_setname_np(pthread_self(), name); }
+void name_this_thread(const char* name) noexcept {
+  char kept[16] = {};  // the kernel keeps 15 characters and refuses longer names
+  std::strncpy(kept, name, sizeof kept - 1);
+  pthread_setname_np(pthread_self(), kept);
+}
 
 bool try_realtime(int priority) noexcept {
   rlimit limit{};

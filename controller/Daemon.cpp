@@ -4,6 +4,7 @@
 #include "audio/LoudnessCache.hpp"
 #include "audio/OutputDevice.hpp"
 #include "audio/Sink.hpp"
+#include "audio/ThreadSetup.hpp"
 #include "controller/Catalogue.hpp"
 #include "controller/CommandLedger.hpp"
 #include "controller/Heartbeat.hpp"
@@ -136,6 +137,7 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
   template <class Body>
   std::thread guarded_thread(const char* name, Body body) {
     return std::thread([this, name, body = std::move(body)]() mutable {
+      audio::name_this_thread(name);
       try {
         body();
       } catch (const std::exception& error) {

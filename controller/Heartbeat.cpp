@@ -1,5 +1,7 @@
 #include "controller/Heartbeat.hpp"
 
+#include "audio/ThreadSetup.hpp"
+
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
@@ -27,6 +29,7 @@ void Heartbeat::start() {
   if (fd_ < 0) return;  // no heartbeat: a restart then measures the outage from the last event
   beat();
   thread_ = std::thread([this] {
+    audio::name_this_thread("heartbeat");
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, kPeriod, [this] { return quit_; })) beat();
   });

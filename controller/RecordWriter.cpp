@@ -1,5 +1,6 @@
 #include "controller/RecordWriter.hpp"
 
+#include "audio/ThreadSetup.hpp"
 #include "session/Event.hpp"
 #include "session/EventCodec.hpp"
 
@@ -28,6 +29,7 @@ RecordWriter::~RecordWriter() { stop(); }
 void RecordWriter::start() {
   if (thread_.joinable()) return;
   thread_ = std::thread([this] {
+    audio::name_this_thread("record-writer");
     try {
       if (const char* target = std::getenv("STILLROOM_INJECT_FAULT"); target && std::string(target) == "writer")
         throw std::runtime_error("fault injected into the record writer thread");

@@ -1,6 +1,7 @@
 #include "record/FhirBundle.hpp"
 
 #include "config/Duration.hpp"
+#include "config/Instant.hpp"
 #include "record/RecordHash.hpp"
 #include "record/RecordHappened.hpp"
 #include "session/EventCodec.hpp"
@@ -49,6 +50,8 @@ struct SessionFacts {
   std::vector<std::string> clients;
   std::string route, protocol, medication, start, end, end_reason, room_device;
   bool finished = false;
+  /** When each client was discharged, as the clinician gave it: their encounter ends then. */
+  std::map<std::string, std::string> discharged;
 };
 
 void add_client(SessionFacts& f, const std::string& client) {
@@ -77,6 +80,8 @@ SessionFacts gather(const std::vector<Item>& items, const FhirOptions& options) 
     } else if (std::holds_alternative<session::MonitoringEnded>(item.event.event)) {
       f.finished = true;
       f.end = e.utc;
+    } else if (const auto* d = std::get_if<session::Discharged>(&item.event.event)) {
+      f.discharged[d->client] = config::format_instant(d->at);
     }
   }
   if (f.start.empty() && !items.empty()) f.start = items.front().row->utc;
@@ -87,6 +92,13 @@ SessionFacts gather(const std::vector<Item>& items, const FhirOptions& options) 
 json period(const SessionFacts& f) {
   json p = {{"start", instant(f.start)}};
   if (f.finished && !f.end.empty()) p["end"] = instant(f.end);
+  return p;
+}
+
+/** The client's encounter: from the start until they were discharged, else as the session's period. */
+json encounter_period(const SessionFacts& f, const std::string& client) {
+  json p = period(f);
+  if (const auto it = f.discharged.find(client); it != f.discharged.end()) p["end"] = it->second;
   return p;
 }
 
@@ -152,14 +164,14 @@ class BundleBuilder {
                   {"identifier", json::array({{{"system", "urn:stillroom:client"}, {"value", client}}})}});
     add(encounter, {{"resourceType", "Encounter"},
                     {"identifier", json::array({{{"system", "urn:stillroom:session"}, {"value", session_}}})},
-                    {"status", f_.finished ? "finished" : "in-progress"},
+                    {"status", f_.finished || f_.discharged.contains(client) ? "finished" : "in-progress"},
                     {"class",
                      {{"system", "http://terminology.hl7.org/CodeSystem/v3-ActCode"},
                       {"code", "AMB"},
                       {"display", "ambulatory"}}},
                     {"type", json::array({{{"text", "Ketamine-assisted psychotherapy session"}}})},
                     {"subject", reference(patient)},
-                    {"period", period(f_)}});
+                    {"period", encounter_period(f_, client)}});
     std::string status = "in-progress";
     if (f_.finished) status = f_.end_reason == "stop" || f_.end_reason == "emergency" ? "stopped" : "completed";
     json procedure = {{"resourceType", "Procedure"},

@@ -7,6 +7,7 @@
 #include "room/TcpNoDelay.hpp"
 
 #include <mqtt/async_client.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -492,7 +493,10 @@ void RoomLink::start() {
   });
 
   d.started = true;
-  d.thread = std::thread([&d] { d.run(); });
+  d.thread = std::thread([&d] {
+    pthread_setname_np(pthread_self(), "room-link");  // Paho's threads, started from here, inherit it
+    d.run();
+  });
 }
 
 void RoomLink::stop() noexcept {

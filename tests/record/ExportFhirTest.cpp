@@ -346,6 +346,30 @@ TEST_CASE("record: a one-client IM session becomes a valid FHIR R4 transaction b
   CHECK(make_fhir_bundle("s-im", events).dump() == bundle.dump());
 }
 
+TEST_CASE("record: a discharged client's encounter ends at the discharge time the clinician gave") {
+  TempDir dir;
+  ManualClock clock;
+  Record record(dir / "record.db", clock, RecordOptions{"room-1"});
+  auto events = im_session(record, clock);
+  const std::string monitoring_ended = events.back().utc;
+  clock.advance(20min);
+  // Entered later than it happened: the time given is what the encounter says, not when it was typed.
+  events.push_back(record.append(
+      draft(session::Discharged{"c-017", instant("2026-01-01T01:58:00Z"), 6'780'000ms, "Dr Okafor"}, "s-im", kNurse)));
+  const json bundle = make_fhir_bundle("s-im", events);
+  INFO(bundle.dump(2));
+  const auto problems = validate(bundle);
+  for (const auto& p : problems) FAIL_CHECK(p);
+  const auto encounters = of_type(bundle, "Encounter");
+  REQUIRE(encounters.size() == 1);
+  CHECK(encounters[0]["status"] == "finished");
+  CHECK(encounters[0]["period"]["end"] == "2026-01-01T01:58:00.000Z");
+  // The procedure (the dosing session and its monitoring) still ends when monitoring ended.
+  const auto procedures = of_type(bundle, "Procedure");
+  REQUIRE(procedures.size() == 1);
+  CHECK(procedures[0]["performedPeriod"]["end"] == monitoring_ended);
+}
+
 TEST_CASE("record: a group session maps each dose and each vitals entry to its own client") {
   TempDir dir;
   ManualClock clock;
