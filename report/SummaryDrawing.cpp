@@ -8,6 +8,7 @@
 #include <cairo.h>
 
 #include <algorithm>
+#include <vector>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -128,19 +129,18 @@ class Painter {
       text_at(x0 + 2, L::kBandTop + 8, p.name);
       cairo_restore(cr_);
     }
-    // Events: a tick under the bands, labelled in two rows so neighbours do not overlap.
-    int row = 0;
+    // Events: a tick under the bands, labelled in two rows. Labels are placed left to right, each in the row
+    // that is free at its tick (else the one that frees first), so neighbours do not overlap.
+    struct Tick {
+      double x;
+      std::string label;
+      double r, g, b;
+    };
+    std::vector<Tick> ticks;
     auto tick = [&](std::int64_t at, const std::string& label, double r, double g, double b) {
       const double x = layout_.x_of(at);
       if (x < L::kAxisLeft - 0.5 || x > L::kAxisRight + 0.5) return;
-      cairo_set_source_rgb(cr_, r, g, b);
-      cairo_move_to(cr_, x, L::kBandTop + L::kBandHeight);
-      cairo_line_to(cr_, x - 3, L::kBandTop + L::kBandHeight + 6);
-      cairo_line_to(cr_, x + 3, L::kBandTop + L::kBandHeight + 6);
-      cairo_close_path(cr_);
-      cairo_fill(cr_);
-      font(5.5);
-      text_at(x - 3, L::kBandTop + L::kBandHeight + 12 + 6 * (row++ % 2), label);
+      ticks.push_back({x, label, r, g, b});
     };
     for (const auto& c : s_.clients) {
       for (const auto& d : c.doses) tick(d.at_dose_ms, (d.booster ? "booster " : "dose ") + c.id, 0.1, 0.2, 0.7);
@@ -152,6 +152,23 @@ class Painter {
     for (const auto& m : s_.marks)
       if (m.at_dose_ms && m.kind != "booster")
         tick(*m.at_dose_ms, m.kind, m.kind == "emergency" ? 0.8 : 0.3, 0.1, 0.1);
+    std::stable_sort(ticks.begin(), ticks.end(), [](const Tick& a, const Tick& b) { return a.x < b.x; });
+    font(5.5);
+    double row_free_at[2] = {-1e9, -1e9};
+    for (const auto& t : ticks) {
+      cairo_set_source_rgb(cr_, t.r, t.g, t.b);
+      cairo_move_to(cr_, t.x, L::kBandTop + L::kBandHeight);
+      cairo_line_to(cr_, t.x - 3, L::kBandTop + L::kBandHeight + 6);
+      cairo_line_to(cr_, t.x + 3, L::kBandTop + L::kBandHeight + 6);
+      cairo_close_path(cr_);
+      cairo_fill(cr_);
+      const double left = t.x - 3;
+      const int row = row_free_at[0] <= left ? 0 : row_free_at[1] <= left ? 1 : row_free_at[1] < row_free_at[0] ? 1 : 0;
+      cairo_text_extents_t extents;
+      cairo_text_extents(cr_, t.label.c_str(), &extents);
+      text_at(left, L::kBandTop + L::kBandHeight + 12 + 6 * row, t.label);
+      row_free_at[row] = left + extents.x_advance + 2;
+    }
 
     // The vitals chart: mmHg and beats per minute on one scale, SpO2 on its own at the right.
     const double top = L::kVitalsTop + 10, bottom = L::kVitalsTop + L::kVitalsHeight;
