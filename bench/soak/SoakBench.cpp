@@ -194,13 +194,15 @@ class Soak {
   }
 
   void restart_broker() {
+    // Counted from before the outage: the room may be back before the tablet's probe is, and then its
+    // `online` reaches the probe as the retained message of its own resubscription.
+    const auto from = order_now();
     broker_.kill();
     ++figures_.broker_restarts;
     std::this_thread::sleep_for(std::chrono::seconds(2));  // the outage itself
     broker_.start();
     if (!tablet_->wait_connected(30s) || !archive_->wait_connected(30s)) fail("the probes did not reconnect");
     // The room is back once it says so again on its status topic.
-    const auto from = order_now();
     if (!tablet_->wait_for("stillroom/room-1/status", [&](const ProbeMessage& m) {
           return m.order > from && m.payload == "online";
         }, 30s))
