@@ -24,7 +24,10 @@ int run_devices(std::ostream& out, std::ostream& err) {
   out << line;
   for (const auto& d : devices) {
     std::string rates;
-    for (const int r : d.rates) rates += (rates.empty() ? "" : ",") + std::to_string(r);
+    for (const int r : d.rates) {
+      if (!rates.empty()) rates += ',';
+      rates += std::to_string(r);
+    }
     std::snprintf(line, sizeof line, "%-3s %-40s %-12s %-4d %-26s %.1f/%.1f ms\n", d.is_default ? "*" : "",
                   d.name.c_str(), d.host_api.c_str(), d.max_channels, rates.c_str(), d.default_low_latency_ms,
                   d.default_high_latency_ms);

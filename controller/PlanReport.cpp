@@ -37,8 +37,17 @@ std::string scene_text(const plan::LightCue& c) {
   char buf[96];
   std::snprintf(buf, sizeof buf, "%s %.0f%%", c.scene.c_str(), c.brightness_pct);
   std::string text = buf;
-  if (c.color_temp_k) text += " " + std::to_string(*c.color_temp_k) + "K";
-  text += c.fade > Millis{0} ? ", fade " + format_duration(c.fade) : ", at once";
+  if (c.color_temp_k) {
+    text += ' ';
+    text += std::to_string(*c.color_temp_k);
+    text += 'K';
+  }
+  if (c.fade > Millis{0}) {
+    text += ", fade ";
+    text += format_duration(c.fade);
+  } else {
+    text += ", at once";
+  }
   return text;
 }
 

@@ -13,7 +13,12 @@ std::string select_events(const std::string& tail) { return std::string("SELECT 
 
 using namespace session;
 
-std::string quoted(std::string_view type) { return "'" + std::string(type) + "'"; }
+std::string quoted(std::string_view type) {
+  std::string out(1, '\'');  // appended piece by piece: "'" + std::string trips GCC 12's -Wrestrict
+  out += type;
+  out += '\'';
+  return out;
+}
 
 /** The events that say where a session stands, newest wins. */
 const std::string& state_types() {

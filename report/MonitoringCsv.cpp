@@ -54,7 +54,10 @@ const std::vector<std::string>& monitoring_columns() {
 std::string monitoring_csv(const std::vector<Summary>& summaries) {
   std::string out;
   auto emit = [&](const std::vector<std::string>& fields) {
-    for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + record::csv_field(fields[i]);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out += ',';
+      out += record::csv_field(fields[i]);
+    }
     out += "\r\n";
   };
   emit(monitoring_columns());

@@ -19,8 +19,12 @@ std::string session_id(const config::Room& room, const Stamp& now, const std::st
 }
 
 std::vector<std::string> preload_clients(const Command& c) {
-  std::vector<std::string> ids = c.clients;
-  if (!c.client.empty() && std::find(ids.begin(), ids.end(), c.client) == ids.end()) ids.insert(ids.begin(), c.client);
+  // The named client first unless the list already has it.
+  std::vector<std::string> ids;
+  ids.reserve(c.clients.size() + 1);
+  if (!c.client.empty() && std::find(c.clients.begin(), c.clients.end(), c.client) == c.clients.end())
+    ids.push_back(c.client);
+  ids.insert(ids.end(), c.clients.begin(), c.clients.end());
   return ids;
 }
 

@@ -325,7 +325,9 @@ class Soak {
 
   [[noreturn]] void fail(const std::string& why) {
     std::ifstream log(dir_ / "daemon.log");
-    std::fprintf(stderr, "bench_soak: %s\n%s\n", why.c_str(), std::string(std::istreambuf_iterator<char>(log), {}).c_str());
+    std::ostringstream text;
+    text << log.rdbuf();
+    std::fprintf(stderr, "bench_soak: %s\n%s\n", why.c_str(), text.str().c_str());
     std::exit(1);
   }
 
