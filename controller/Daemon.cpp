@@ -50,8 +50,8 @@ using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds kTick{250};
 /**
  * With no session, no light moving and no fault waiting to clear, nothing is due before a command comes
- * (which wakes the loop at once) but the state's refresh and the clock's check: an idle room wakes once a
- * second (systemd's watchdog allows 10 s).
+ * (which wakes the loop at once) but the state's refresh, the clock's check and the heartbeat: an idle room
+ * wakes once a second (systemd's watchdog allows 10 s).
  */
 constexpr std::chrono::milliseconds kIdleTick{1000};
 /** The state is published on every change and at least this often (its published_at says how fresh it is). */
@@ -608,6 +608,7 @@ std::chrono::milliseconds Daemon::Impl::next_tick_in() {
 }
 
 void Daemon::Impl::tick() {
+  heartbeat.beat_if_due();
   record(session.tick());
   if (const bool synced = clock.now().synced; synced != clock_synced_shown) {
     clock_synced_shown = synced;

@@ -1,7 +1,5 @@
 #include "controller/Heartbeat.hpp"
 
-#include "audio/ThreadSetup.hpp"
-
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
@@ -24,29 +22,23 @@ std::optional<LastAlive> Heartbeat::read(const std::filesystem::path& file) {
 }
 
 void Heartbeat::start() {
-  if (thread_.joinable()) return;
+  if (fd_ >= 0) return;
   fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0) return;  // no heartbeat: a restart then measures the outage from the last event
   beat();
-  thread_ = std::thread([this] {
-    audio::name_this_thread("heartbeat");
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, kPeriod, [this] { return quit_; })) beat();
-  });
+}
+
+void Heartbeat::beat_if_due() {
+  if (std::chrono::steady_clock::now() - last_beat_ >= kPeriod) beat();
 }
 
 void Heartbeat::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    quit_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
 void Heartbeat::beat() {
+  if (fd_ < 0) return;
+  last_beat_ = std::chrono::steady_clock::now();
   const auto stamp = clock_.stamp();
   char line[128];
   const long long wall_ms =

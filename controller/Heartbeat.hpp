@@ -1,20 +1,18 @@
 // Heartbeat: when the room was last alive, for the outage a restart reports.
-// Its own thread rewrites one short line in place twice a second (pwrite, no
-// fsync: a crash keeps the page cache; a power cut loses at most the last
-// seconds), so `recovered.outage_ms` measures from when the room stopped, not
-// from its last recorded event — without a record row per second.
+// The main loop rewrites one short line in place at most twice a second, from
+// its tick (pwrite, no fsync: a crash keeps the page cache; a power cut loses
+// at most the last seconds), so `recovered.outage_ms` measures from when the
+// room stopped, not from its last recorded event — without a record row per
+// second, and without a thread of its own to wake: a loop that hangs stops
+// the heartbeat too, as it stops the room.
 #pragma once
 
 #include "session/Clock.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace stillroom::controller {
 
@@ -36,7 +34,10 @@ class Heartbeat {
   /** What the file says, nullopt when it is missing or unreadable. */
   [[nodiscard]] static std::optional<LastAlive> read(const std::filesystem::path& file);
 
+  /** Opens the file and writes the first beat (no file, no heartbeat: the outage then counts from the last event). */
   void start();
+  /** Writes a beat if kPeriod has passed since the last one. Main thread. */
+  void beat_if_due();
   void stop();
 
  private:
@@ -45,10 +46,7 @@ class Heartbeat {
   std::filesystem::path file_;
   session::Clock& clock_;
   int fd_ = -1;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool quit_ = false;
-  std::thread thread_;
+  std::chrono::steady_clock::time_point last_beat_{};
 };
 
 }  // namespace stillroom::controller

@@ -1,7 +1,7 @@
 // bench_soak: back-to-back short sessions on the real clock with random
 // commands from a tablet, broker restarts and kill -9s of the room controller;
 // then every acknowledged command must be in the record and the chain must
-// verify. Prints the controller's private memory over its longest life beside
+// verify. Prints the controller's anonymous memory over its longest life beside
 // the broker's over the same time, the largest WAL, and the counts. Exits 1
 // when a check fails. Run by bench/soak/run [DURATION].
 #include "config/Duration.hpp"
@@ -39,20 +39,23 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-/** Private (unshared) memory of a process in KiB, from /proc/PID/smaps_rollup; -1 when it is gone. */
-long private_kib(pid_t pid) {
+/**
+ * Anonymous memory of a process in KiB (heap, stacks, anonymous maps: what a leak grows), from
+ * /proc/PID/smaps_rollup; -1 when it is gone. File-backed pages are left out: the kernel drops and reloads
+ * clean ones as it likes, which moves a private-memory total by megabytes either way.
+ */
+long anon_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
   if (!in) return -1;
   // The first line names the address range ("55af…-7ffe… ---p … [rollup]"), not a figure: read line by line.
-  long total = 0;
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     std::string key;
     long value = 0;
-    if (fields >> key >> value && (key == "Private_Clean:" || key == "Private_Dirty:")) total += value;
+    if (fields >> key >> value && key == "Anonymous:") return value;
   }
-  return total;
+  return 0;
 }
 
 void write_room(TempDir& dir, int port) {
@@ -86,7 +89,7 @@ struct Options {
 struct Figures {
   int sessions = 0, commands = 0, acknowledged = 0, refused = 0, unanswered = 0, kills = 0, broker_restarts = 0;
   long wal_max_kib = 0;
-  /** The controller's longest life: private KiB after its warm-up and at its end, and how long it was. */
+  /** The controller's longest life: anonymous KiB after its warm-up and at its end, and how long it was. */
   long daemon_first_kib = 0, daemon_last_kib = 0, daemon_max_kib = 0;
   double daemon_life_s = 0;
   long broker_first_kib = 0, broker_last_kib = 0;
@@ -283,12 +286,12 @@ class Soak {
     if (const auto size = std::filesystem::file_size(wal, error); !error)
       figures_.wal_max_kib = std::max<long>(figures_.wal_max_kib, static_cast<long>(size / 1024));
     if (pid_ <= 0) return;
-    const long kib = private_kib(pid_);
+    const long kib = anon_kib(pid_);
     if (kib < 0) return;
     // The first half minute fills caches and buffers; what follows must stay flat.
     if (Steady::now() - life_started_ >= kWarmUp && life_first_kib_ == 0) {
       life_first_kib_ = kib;
-      life_broker_first_kib_ = private_kib(broker_.pid());
+      life_broker_first_kib_ = anon_kib(broker_.pid());
     }
     life_last_kib_ = kib;
     life_max_kib_ = std::max(life_max_kib_, kib);
@@ -302,7 +305,7 @@ class Soak {
       figures_.daemon_last_kib = life_last_kib_;
       figures_.daemon_max_kib = life_max_kib_;
       figures_.broker_first_kib = life_broker_first_kib_;
-      figures_.broker_last_kib = private_kib(broker_.pid());
+      figures_.broker_last_kib = anon_kib(broker_.pid());
     }
   }
 
@@ -371,9 +374,9 @@ int main(int argc, char** argv) {
   std::printf("duration_s=%lld sessions=%d commands=%d acknowledged=%d refused=%d unanswered=%d kills=%d broker_restarts=%d\n",
               static_cast<long long>(options.duration.count()), f.sessions, f.commands, f.acknowledged, f.refused,
               f.unanswered, f.kills, f.broker_restarts);
-  std::printf("controller longest_life_s=%.0f private_kib_after_30s=%ld private_kib_end=%ld private_kib_max=%ld growth_kib=%ld\n",
+  std::printf("controller longest_life_s=%.0f anon_kib_after_30s=%ld anon_kib_end=%ld anon_kib_max=%ld growth_kib=%ld\n",
               f.daemon_life_s, f.daemon_first_kib, f.daemon_last_kib, f.daemon_max_kib, growth);
-  std::printf("broker     same_window private_kib_after_30s=%ld private_kib_end=%ld growth_kib=%ld\n", f.broker_first_kib,
+  std::printf("broker     same_window anon_kib_after_30s=%ld anon_kib_end=%ld growth_kib=%ld\n", f.broker_first_kib,
               f.broker_last_kib, f.broker_last_kib - f.broker_first_kib);
   std::printf("record wal_max_kib=%ld verify=%s acknowledged_missing=%zu\n", f.wal_max_kib, f.verify.c_str(), f.missing);
   // Flat: no more than 2 MiB plus 5 % over the longest life (allocator pages settle, nothing accumulates).
