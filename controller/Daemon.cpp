@@ -672,8 +672,11 @@ int Daemon::Impl::run() {
   link.start();
   link.subscribe(link.topics().at("record/ack"), 1);
   for (const auto& topic : light_controller.state_topics()) link.subscribe(topic, 0);
-  writer.start();
+  // The record is the writer thread's once it starts (it forwards to the archive as soon as the link is up):
+  // the restore reads it here first. Started alongside, a long restore and the forwarder's first read met on
+  // one SQLite connection (a crash at start with a million-event record).
   restore_session();
+  writer.start();
   writer.drain();  // what the restart found is on record before the room goes on
   heartbeat.start();
   publish_state();

@@ -31,6 +31,9 @@ double percentile(std::vector<double> sorted, double p) {
   return sorted[std::min(index, sorted.size() - 1)];
 }
 
+/** Events per session: a record of a million events is some five thousand sessions, as a room's years are. */
+constexpr int kSessionEvents = 200;
+
 /** The mix of a session's frequent events, in the record's typed vocabulary; a track title of `payload_bytes`. */
 EventDraft event(int n, std::size_t payload_bytes) {
   using namespace stillroom::session;
@@ -43,7 +46,8 @@ EventDraft event(int n, std::size_t payload_bytes) {
     case 2: typed = PhaseChanged{"onset", n, at, at + Millis{60000}}; break;
     default: typed = TalkChanged{n % 2 == 1, at}; break;
   }
-  return EventDraft{"bench-session", std::string(type_name(typed)), {"tablet-1", "tablet"}, encode(typed)};
+  return EventDraft{"bench-session-" + std::to_string(n / kSessionEvents), std::string(type_name(typed)),
+                    {"tablet-1", "tablet"}, encode(typed)};
 }
 
 int usage() {
