@@ -601,10 +601,10 @@ void Daemon::Impl::restore_session() {
 }
 
 std::chrono::milliseconds Daemon::Impl::next_tick_in() {
-  if (session.dose_now() || last_underrun) return kTick;
-  if (const auto light = light_controller.next_tick_at())
-    return std::clamp(*light - std::chrono::duration_cast<Millis>(clock.now().monotonic), Millis{0}, kIdleTick);
-  return kIdleTick;
+  const std::chrono::milliseconds most = session.dose_now() || last_underrun ? kTick : kIdleTick;
+  // A light's next fade step (or its deadline to follow) comes sooner when it is due sooner.
+  if (const auto light = light_controller.next_tick_at()) return std::clamp(*light - monotonic_ms(), Millis{0}, most);
+  return most;
 }
 
 void Daemon::Impl::tick() {
