@@ -1,5 +1,6 @@
 #include "controller/RunCommand.hpp"
 
+#include "controller/AllocatorPolicy.hpp"
 #include "controller/Daemon.hpp"
 #include "controller/FileExposure.hpp"
 #include "controller/Log.hpp"
@@ -65,6 +66,7 @@ int run_daemon(const RunOptions& options, std::ostream& out, std::ostream& err) 
            "unit, see docs/operations.md), or pass --allow-root where root is the only user (a container, CI)\n";
     return 1;
   }
+  return_large_blocks_to_the_system();
   config::Problems problems;
   const auto library = config::load_library(options.room_file, problems);
   if (problems.has_errors()) {
