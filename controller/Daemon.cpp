@@ -46,14 +46,13 @@ using config::Millis;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-/** Often enough for 2–4 light steps per second and a prompt reminder; a tick with nothing due costs microseconds. */
-constexpr std::chrono::milliseconds kTick{250};
 /**
- * With no session, no light moving and no fault waiting to clear, nothing is due before a command comes
- * (which wakes the loop at once) but the state's refresh, the clock's check and the heartbeat: an idle room
- * wakes once a second (systemd's watchdog allows 10 s).
+ * The loop wakes when the session has something due (a phase, a track, a reminder: Session::next_due_in), when a
+ * light's next fade step is due, when a command or an engine event arrives (the inbox wakes it at once), and
+ * otherwise once a second: for the state's refresh, the clock's check, a fault waiting to clear and the heartbeat
+ * (systemd's watchdog allows 10 s).
  */
-constexpr std::chrono::milliseconds kIdleTick{1000};
+constexpr std::chrono::milliseconds kTick{1000};
 /** The state is published on every change and at least this often (its published_at says how fresh it is). */
 constexpr std::chrono::seconds kStatePeriod{5};
 /** An underrun fault clears after this long without another. */
@@ -601,10 +600,12 @@ void Daemon::Impl::restore_session() {
 }
 
 std::chrono::milliseconds Daemon::Impl::next_tick_in() {
-  const std::chrono::milliseconds most = session.dose_now() || last_underrun ? kTick : kIdleTick;
+  Millis wait = kTick;
+  // 1 ms past the due time: the tick then finds it due (the dose clock counts whole milliseconds).
+  if (const auto due = session.next_due_in()) wait = std::clamp(*due + Millis{1}, Millis{0}, wait);
   // A light's next fade step (or its deadline to follow) comes sooner when it is due sooner.
-  if (const auto light = light_controller.next_tick_at()) return std::clamp(*light - monotonic_ms(), Millis{0}, most);
-  return most;
+  if (const auto light = light_controller.next_tick_at()) wait = std::clamp(*light - monotonic_ms(), Millis{0}, wait);
+  return wait;
 }
 
 void Daemon::Impl::tick() {

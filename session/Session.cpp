@@ -2,6 +2,7 @@
 
 #include "session/Apply.hpp"
 #include "session/DueEvents.hpp"
+#include "session/NextDue.hpp"
 #include "session/Notices.hpp"
 #include "session/Projection.hpp"
 
@@ -250,6 +251,14 @@ void Session::apply_lights(Millis now, bool only_latest, bool act) {
 // ---- state ----------------------------------------------------------------------
 
 std::optional<Millis> Session::dose_now() const { return session::dose_now(state_, clock_.stamp()); }
+
+std::optional<Millis> Session::next_due_in() const {
+  const auto now = dose_now();
+  if (!now) return std::nullopt;
+  const auto at = next_due(state_, *now, library_.room);
+  if (!at) return std::nullopt;
+  return *at - *now;
+}
 
 RoomState Session::room_state() const {
   RoomState s = session::room_state(state_, dose_now(), library_.room);

@@ -65,6 +65,8 @@ class Session {
 
   /** Advances the dose clock: phases, tracks, reminders, lights, the music's and each client's monitoring's end. */
   Outcome tick();
+  /** How long until tick() next has something to do (none: nothing is scheduled). The dose clock runs at the pace of time. */
+  [[nodiscard]] std::optional<config::Millis> next_due_in() const;
   /** A fault from the engine, the link, the lights or the record appears (active) or clears. */
   Outcome fault(const std::string& code, const std::string& subject, const std::string& message, bool active);
   /** The audio engine could not play `segment` from dose time `audio_until` on: skip past it. */
