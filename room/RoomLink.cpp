@@ -87,8 +87,7 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
   steady::time_point stats_published_at{};
   /** The broker refused the credentials (reported once until a connect succeeds). */
   bool credentials_fault = false;
-  /** The TLS handshake failed (OpenSSL's reason; reported once until a connect succeeds). */
-  std::string tls_problem;
+  /** The TLS connect failed (reported once until a connect succeeds). */
   bool tls_fault = false;
 
   // Shared with publishing threads; `mutex` also keeps publishes in call order.
@@ -236,8 +235,8 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
                                  "'): check mqtt.username, mqtt.password_file and the broker's password file",
                              true);
     }
-    // Over TLS a refused attempt on a port that accepts is the handshake or the certificate (OpenSSL says
-    // which when it can): the room must not keep trying in silence.
+    // Over TLS a refused attempt on a port that accepts is the handshake or the certificate: the room must
+    // not keep trying in silence.
     if (room.mqtt.tls && !credentials_fault && !tls_fault) {
       tls_fault = true;
       listener.on_link_fault("broker", tls_refusal(rc), true);
@@ -245,19 +244,12 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
     reconnect_at = steady::now() + backoff.next();
   }
 
-  /** The broker fault's message for a TLS connect that failed: the certificate, when OpenSSL says so. */
+  /** The broker fault's message for a TLS connect that failed: the certificate, or the handshake itself. */
   [[nodiscard]] std::string tls_refusal(int rc) const {
     const std::string broker = room.mqtt.host + ":" + std::to_string(room.mqtt.port);
-    // OpenSSL's reason names the certificate ("certificate verify failed") when verification refused it.
-    if (tls_problem.empty() || tls_problem.find("certificate") != std::string::npos)
-      return "the certificate of the broker at " + broker + " did not verify" +
-             (tls_problem.empty() ? " (the TLS connect failed with code " + std::to_string(rc) +
-                                        " and no reason from OpenSSL, as when the certificate names another host than " +
-                                        room.mqtt.host + ")"
-                                  : " (" + tls_problem + ")") +
-             ": check mqtt.tls.ca_file and the broker's certificate (its CA and the names it carries); not connecting";
-    return "the TLS handshake with the broker at " + broker + " failed (" + tls_problem +
-           "): check mqtt.tls and the broker's TLS listener; not connecting";
+    return "the certificate of the broker at " + broker + " did not verify, or the TLS handshake failed (code " +
+           std::to_string(rc) + "): check that mqtt.tls.ca_file signed the broker's certificate, that the " +
+           "certificate names " + room.mqtt.host + ", and the broker's TLS listener; not connecting";
   }
 
   void connected() {
@@ -297,7 +289,6 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
     if (!first || credentials_fault || tls_fault) listener.on_link_fault("broker", "connected to the broker again", false);
     credentials_fault = false;
     tls_fault = false;
-    tls_problem.clear();
     listener.on_connection_changed(true);
   }
 
@@ -465,8 +456,10 @@ void RoomLink::start() {
     if (!mqtt.tls->cert_file.empty()) ssl.key_store(mqtt.tls->cert_file);
     if (!mqtt.tls->key_file.empty()) ssl.private_key(mqtt.tls->key_file);
     ssl.enable_server_cert_auth(mqtt.tls->verify).verify(mqtt.tls->verify);
-    // OpenSSL says why a handshake failed; the link thread turns it into the broker fault.
-    ssl.error_handler([&d](const std::string& reason) { d.post([&d, reason] { d.tls_problem = reason; }); });
+    // No error_handler: Paho C++ 1.2.0 hands the C library a pointer to the copy of these options that
+    // async_client::connect() takes by value, gone when connect() returns; a handshake that fails later
+    // calls the handler through it (a SIGSEGV at a wild address under ASan and TSan). The fault says
+    // what can be known without OpenSSL's reason.
     builder.ssl(ssl.finalize());
   }
   d.connect_options = builder.finalize();

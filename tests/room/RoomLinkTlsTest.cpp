@@ -78,7 +78,7 @@ void check_refused(test::Mosquitto& broker, const config::Room& room, const std:
   CHECK(toy.faults().front().active);
   INFO(toy.faults().front().message);
   CHECK(toy.faults().front().message.find("the certificate of the broker at 127.0.0.1:" + std::to_string(room.mqtt.port) +
-                                          " did not verify") != std::string::npos);
+                                          " did not verify, or the TLS handshake failed") != std::string::npos);
   CHECK(toy.faults().front().message.find(reason) != std::string::npos);
   CHECK(toy.faults().size() == 1);  // raised once, not once per attempt
   // The next attempt is pending or under way: stopping now must neither throw nor hang.
@@ -110,7 +110,7 @@ TEST_CASE("TLS: a broker whose certificate another CA signed is refused") {
   test::Mosquitto broker(tls_broker(certs.foreign));
   test::TempDir dir("stillroom-tls-link");
   const config::Room room = tls_room(broker, dir, certs.ca.cert.string(), true);
-  check_refused(broker, room, "certificate verify failed");  // OpenSSL's reason
+  check_refused(broker, room, "mqtt.tls.ca_file signed the broker's certificate");
 }
 
 TEST_CASE("TLS: a broker whose certificate names another host is refused, and accepted with verify: false") {
@@ -118,7 +118,7 @@ TEST_CASE("TLS: a broker whose certificate names another host is refused, and ac
   test::Mosquitto broker(tls_broker(certs.misnamed));
   test::TempDir dir("stillroom-tls-link");
   const config::Room room = tls_room(broker, dir, certs.ca.cert.string(), true);
-  check_refused(broker, room, "names another host than 127.0.0.1");  // Paho checks the name: no OpenSSL reason
+  check_refused(broker, room, "that the certificate names 127.0.0.1");
   // Without verification the same broker is accepted: that is all `verify: false` does.
   test::ToyRoom toy;
   const config::Room unverified = tls_room(broker, dir, certs.ca.cert.string(), false);
