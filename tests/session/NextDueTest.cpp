@@ -74,7 +74,7 @@ TEST_CASE("the session's next due moment: nothing comes before it, and waking on
   CHECK(scheduled(walked) == scheduled(stepped));
   CHECK(notice_types(walked.out) == notice_types(stepped.out));
   CHECK(scenes(walked.out) == scenes(stepped.out));
-  // A loop ticking every second would have woken 7,200 times; this one wakes at tracks, phases and reminders.
+  // Ticking every second would take 5,400 wakes to monitoring's end; this walk wakes at tracks, phases, reminders.
   CHECK(wakes < 200);
   MESSAGE("wakes: " << wakes);
 }
