@@ -159,6 +159,10 @@ struct Daemon::Impl final : session::SessionOutput, room::RoomLinkListener, audi
   void record(session::Outcome outcome);
   void preflight(const session::Command& command, session::PreflightJob job);
   void survey_catalogue();
+  /** At start, before the link: the marker of a damaged record is removed once the record opened checked. */
+  void forget_damage_marker();
+  /** The record's file was checked whole at open (the marker asked for it): no check on a thread. */
+  bool record_checked_at_open = false;
   void check_record_file();
 
   void start_audio();
@@ -438,14 +442,19 @@ void Daemon::Impl::survey_catalogue() {
   });
 }
 
+void Daemon::Impl::forget_damage_marker() {
+  // The marker asked for the file check at this open; the file opened whole, or was moved aside. Gone before
+  // the room says it is online, so nobody reads a marker of a record already replaced.
+  record_checked_at_open = record_options(library.room).check_file_at_open;
+  if (!record_checked_at_open || !record_store.open_report().available) return;
+  std::error_code ignored;
+  std::filesystem::remove(record::damage_marker(library.room.record.path), ignored);
+}
+
 void Daemon::Impl::check_record_file() {
   const std::filesystem::path path = library.room.record.path;
-  if (record_options(library.room).check_file_at_open) {
-    // Checked at open (and moved aside if it was damaged): the marker has done its work.
-    std::error_code ignored;
-    if (record_store.open_report().available) std::filesystem::remove(record::damage_marker(path), ignored);
-    return;
-  }
+  // Checked at open (and moved aside if it was damaged): forget_damage_marker() has done the rest.
+  if (record_checked_at_open) return;
   if (!record_store.open_report().available) return;
   record_checker = guarded_thread("record check", [this, path] {
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);  // behind the music and the commands
@@ -663,6 +672,7 @@ int Daemon::Impl::run() {
     record(session.fault("record", "", "the record was damaged and preserved as " + report.replaced->preserved_as.string() +
                                            "; a new one was started", true));
   if (!report.available && report.error) record(session.fault("record", "", report.error->what(), true));
+  forget_damage_marker();
   try {
     for (const auto& a : record_store.answers_since(config::format_instant(clock.now().wall - CommandLedger::kMemory)))
       if (const auto at = config::parse_instant(a.utc)) ledger.remember(a.device, a.id, a.reply, *at);
