@@ -49,12 +49,13 @@ using namespace std::chrono_literals;
 /**
  * The loop wakes when the session has something due (a phase, a track, a reminder: Session::next_due_in), when a
  * light's next fade step is due, when a command or an engine event arrives (the inbox wakes it at once), and
- * otherwise once a second: for the state's refresh, the clock's check, a fault waiting to clear and the heartbeat
- * (systemd's watchdog allows 10 s).
+ * otherwise, while a session is live, once a second: for the heartbeat (a restart's outage is measured from it),
+ * a fault waiting to clear and the clock's check. With no live session it wakes only to refresh the state
+ * (kStatePeriod), which also checks the clock and feeds systemd's watchdog (10 s).
  */
 constexpr std::chrono::milliseconds kTick{1000};
 /** The state is published on every change and at least this often (its published_at says how fresh it is). */
-constexpr std::chrono::seconds kStatePeriod{5};
+constexpr std::chrono::milliseconds kStatePeriod{5000};
 /** An underrun fault clears after this long without another. */
 constexpr std::chrono::seconds kUnderrunQuiet{30};
 /** After a fatal fault, the process ends by itself this long later if the orderly stop hangs. */
@@ -610,6 +611,10 @@ void Daemon::Impl::restore_session() {
 
 std::chrono::milliseconds Daemon::Impl::next_tick_in() {
   Millis wait = kTick;
+  if (!session.state().live()) {
+    const auto since = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - state_published_at);
+    wait = std::clamp(kStatePeriod - since, Millis{0}, kStatePeriod);
+  }
   // 1 ms past the due time: the tick then finds it due (the dose clock counts whole milliseconds).
   if (const auto due = session.next_due_in()) wait = std::clamp(*due + Millis{1}, Millis{0}, wait);
   // A light's next fade step (or its deadline to follow) comes sooner when it is due sooner.
