@@ -37,8 +37,9 @@ void watch_jack() {
     jack_gone.store(true);  // PortAudio's client is there, the server not (any more): do not terminate
     return;
   }
+  // Not activated: the server says it is going on the client's notification channel, which an open client
+  // has; an activated one would also be woken every period of the server (hundreds of times a minute, idle).
   jack_on_shutdown(jack_watch, &on_jack_shutdown, nullptr);
-  if (jack_activate(jack_watch) != 0) jack_gone.store(true);
 }
 
 }  // namespace
