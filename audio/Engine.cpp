@@ -5,11 +5,12 @@
 //   commands or read atomics; they never wait for audio.
 // - player thread (run, "sr-player", SCHED_FIFO where the system allows it):
 //   owns the Mixer. It applies commands (a new plan, the dose clock
-//   re-anchored, stop), tops the output ring up in 1024-frame blocks, turns
-//   sink counters into events, and sleeps until a command comes, the sink says
-//   it took a period (null and file sinks), or half the output latency has
-//   passed (PortAudio, whose callback may not signal). It does no file I/O:
-//   decoded audio arrives in per-stream lock-free rings.
+//   re-anchored, stop), mixes into the output ring in place (up to 1024
+//   frames at a time), turns sink counters into events, and sleeps until a
+//   command comes, the sink says it took a period (null and file sinks), or
+//   half the output latency has passed (PortAudio, whose callback may not
+//   signal). It does no file I/O: decoded audio arrives in per-stream
+//   lock-free rings, and it mixes them where the decoder put them.
 // - decoder thread (DecoderThread): opens, decodes, resamples and maps every
 //   stream decode_ahead ahead of the mix, measures loudness cache misses.
 // - sink: PortAudio's real-time callback copies from the output ring and
@@ -310,7 +311,7 @@ void Engine::catch_up(std::int64_t ahead) {
   if (target > mixer_->position()) mixer_->skip(target - mixer_->position());
 }
 
-void Engine::wake_up(std::vector<float>& block) {
+void Engine::wake_up() {
   // The first audio of what is due must be decoded before the ring is primed, or a track due now would
   // start behind a whole ring of silence. Nothing sounds yet: waiting a moment here costs nothing.
   const std::int64_t ring = static_cast<std::int64_t>(ring_->capacity());
@@ -322,19 +323,22 @@ void Engine::wake_up(std::vector<float>& block) {
   catch_up(sink_->delay_frames());
   counters_.frames_played.store(static_cast<std::uint64_t>(std::max<std::int64_t>(0, mixer_->position())),
                                 std::memory_order_relaxed);
-  fill(block);
+  fill();
   const std::uint64_t played = counters_.frames_played.load(std::memory_order_relaxed);
   idle_.store(false, std::memory_order_release);
   sink_->resume(played > frames_at_pause_ ? played - frames_at_pause_ : 0);
   next_resync_ = steady::now() + kResyncEvery;
 }
 
-void Engine::fill(std::vector<float>& block) {
+void Engine::fill() {
+  // Mixed straight into the output ring (no copy through a block): a contiguous part of its room at a time.
   while (ring_->writable() > 0) {
     const bool sounding = mixer_->voice_count() > 0;
-    const std::size_t n = mixer_->mix(block.data(), std::min(kBlock, ring_->writable()));
+    std::size_t room = kBlock;
+    float* into = ring_->reserve(room);
+    const std::size_t n = mixer_->mix(into, room);
     if (n == 0) break;  // a stream is late: the ring drains, and the callback reports an underrun if it runs dry
-    ring_->write(block.data(), n);
+    ring_->commit(n);
     if (sounding || mixer_->voice_count() > 0) last_sound_frame_ = mixer_->position();
   }
 }
@@ -398,12 +402,12 @@ void Engine::run() {
         continue;
       }
       follow_music_rate();
-      wake_up(block);
+      wake_up();
     }
     pay_owed(block);
     if (!stop_at) resync();
     report();
-    fill(block);
+    fill();
     // Stopping: once the fade is in the ring and the ring has played out.
     if (stop_at && ((mixer_->position() >= *stop_at &&
                      static_cast<std::int64_t>(counters_.frames_played.load()) >= *stop_at) ||

@@ -77,11 +77,11 @@ class Engine {
   /** While idle: moves the mix position on with the clock (the silence that "played"). */
   void catch_up(std::int64_t ahead = 0);
   /** Tops the output ring up from the mixer. */
-  void fill(std::vector<float>& block);
+  void fill();
   /** Mixes away, unheard, the frames a lost device's sink owes the timeline (SinkCounters::frames_owed). */
   void pay_owed(std::vector<float>& block);
   /** Ends idling: the ring is primed from where the clock has got to and the sink drains again. */
-  void wake_up(std::vector<float>& block);
+  void wake_up();
   /** Ring, decoder and mixer for format_, and the sink started on them (paused). */
   void build_pipeline();
   /** With sample_rate auto, about to wake: the output moves to the rate of most of the music coming. */

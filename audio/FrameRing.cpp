@@ -56,6 +56,32 @@ std::size_t FrameRing::read(float* out, std::size_t frames) noexcept {
   return n;
 }
 
+FrameRing::ReadView FrameRing::peek(std::size_t frames) const noexcept {
+  const std::uint64_t r = read_.load(std::memory_order_relaxed);
+  const std::uint64_t w = write_.load(std::memory_order_acquire);
+  const std::size_t n = std::min(frames, static_cast<std::size_t>(w - r));
+  const std::size_t at = static_cast<std::size_t>(r % capacity_);
+  const auto ch = static_cast<std::size_t>(channels_);
+  ReadView view;
+  view.first = data_.get() + at * ch;
+  view.first_frames = std::min(n, capacity_ - at);
+  view.second = data_.get();
+  view.second_frames = n - view.first_frames;
+  return view;
+}
+
+float* FrameRing::reserve(std::size_t& frames) noexcept {
+  const std::uint64_t w = write_.load(std::memory_order_relaxed);
+  const std::uint64_t r = read_.load(std::memory_order_acquire);
+  const std::size_t at = static_cast<std::size_t>(w % capacity_);
+  frames = std::min({frames, capacity_ - static_cast<std::size_t>(w - r), capacity_ - at});
+  return data_.get() + at * static_cast<std::size_t>(channels_);
+}
+
+void FrameRing::commit(std::size_t frames) noexcept {
+  write_.store(write_.load(std::memory_order_relaxed) + frames, std::memory_order_release);
+}
+
 std::size_t FrameRing::discard(std::size_t frames) noexcept {
   const std::uint64_t r = read_.load(std::memory_order_relaxed);
   const std::uint64_t w = write_.load(std::memory_order_acquire);

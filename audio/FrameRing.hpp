@@ -1,8 +1,10 @@
 // FrameRing: a lock-free single-producer/single-consumer ring of interleaved
 // float frames. Between decoder thread and player thread (one per stream) and
-// between player thread and the sink's real-time callback. read() and write()
-// never lock, allocate or call the system: safe in an audio callback. Storage
-// is allocated once, in the constructor.
+// between player thread and the sink's real-time callback. Nothing here locks,
+// allocates or calls the system: safe in an audio callback. Storage is
+// allocated once, in the constructor. Besides copying in and out, each side
+// can work in place (peek()/discard(), reserve()/commit()): the mixer reads a
+// stream where the decoder put it and mixes straight into the output ring.
 #pragma once
 
 #include <atomic>
@@ -29,6 +31,25 @@ class FrameRing {
   std::size_t read(float* out, std::size_t frames) noexcept;
   /** Consumer: drops up to `frames` frames; returns how many. */
   std::size_t discard(std::size_t frames) noexcept;
+
+  /** Up to `frames` readable frames in place: `first`, then (past the end of the storage) `second`. */
+  struct ReadView {
+    const float* first = nullptr;
+    std::size_t first_frames = 0;
+    const float* second = nullptr;
+    std::size_t second_frames = 0;
+    [[nodiscard]] std::size_t frames() const noexcept { return first_frames + second_frames; }
+  };
+  /** Consumer: what read() would copy, left in place until discard() releases it. */
+  [[nodiscard]] ReadView peek(std::size_t frames) const noexcept;
+  /**
+   * Producer: room for up to `frames` frames in place, contiguous (so it may
+   * be less than writable() where the storage wraps); `frames` is set to what
+   * it holds. Written frames become readable with commit().
+   */
+  [[nodiscard]] float* reserve(std::size_t& frames) noexcept;
+  /** Producer: makes `frames` (at most what reserve() gave) frames written in place readable. */
+  void commit(std::size_t frames) noexcept;
 
   /** Frames the consumer can read now (exact for the consumer, a lower bound for others). */
   [[nodiscard]] std::size_t readable() const noexcept;

@@ -23,8 +23,7 @@ Mixer::Mixer(const config::AudioSettings& settings, StreamProvider& streams, Eng
       real_time_(real_time),
       max_step_(1.0 / static_cast<double>(std::max<std::int64_t>(1, ms_to_frames(kMinRampMs, settings.sample_rate)))),
       lookahead_(ms_to_frames(std::max(settings.decode_ahead, Millis{2000}) + Millis{1000}, settings.sample_rate)),
-      late_tolerance_(ms_to_frames(settings.latency + Millis{1000}, settings.sample_rate)),
-      scratch_(kMaxBlock * static_cast<std::size_t>(std::max(1, settings.channels))) {}
+      late_tolerance_(ms_to_frames(settings.latency + Millis{1000}, settings.sample_rate)) {}
 
 Mixer::~Mixer() {
   for (auto& voice : voices_) {
@@ -519,25 +518,42 @@ bool Mixer::mix_voice(Voice& voice, float* out, std::int64_t first, std::int64_t
     const auto count = static_cast<std::size_t>(to - from);
     const auto ch = static_cast<std::size_t>(format_.channels);
     if (voice.stream) {
-      float* src = scratch_.data();
-      const std::size_t got = voice.stream->ring.read(src, count);
-      std::fill(src + got * ch, src + count * ch, 0.0f);
+      // Mixed where the decoder put it (no copy out of the stream's ring); a late stream's missing frames are silence.
+      const auto view = voice.stream->ring.peek(count);
+      struct Run {
+        const float* samples;  // nullptr: silence
+        std::size_t frames;
+      };
+      const Run runs[] = {{view.first, view.first_frames}, {view.second, view.second_frames},
+                          {nullptr, count - view.frames()}};
       float* dst = out + static_cast<std::size_t>(from - first) * ch;
       const double target = target_gain(voice, from);
       if (!gain_moving(voice, from, to) && std::abs(target - voice.applied) <= max_step_) {
         const auto g = static_cast<float>(target);
-        for (std::size_t i = 0; i < count * ch; ++i) dst[i] += g * src[i];
+        for (const Run& run : runs) {
+          const std::size_t n = run.frames * ch;
+          if (run.samples) {
+            for (std::size_t i = 0; i < n; ++i) dst[i] += g * run.samples[i];
+          } else {
+            for (std::size_t i = 0; i < n; ++i) dst[i] += g * 0.0f;
+          }
+          dst += n;
+        }
         voice.applied = target;
       } else {
         double applied = voice.applied;
-        for (std::size_t f = 0; f < count; ++f) {
-          const double t = target_gain(voice, from + static_cast<std::int64_t>(f));
-          applied += std::clamp(t - applied, -max_step_, max_step_);
-          const auto g = static_cast<float>(applied);
-          for (std::size_t c = 0; c < ch; ++c) dst[f * ch + c] += g * src[f * ch + c];
+        std::int64_t at = from;
+        for (const Run& run : runs) {
+          for (std::size_t f = 0; f < run.frames; ++f, ++at, dst += ch) {
+            const double t = target_gain(voice, at);
+            applied += std::clamp(t - applied, -max_step_, max_step_);
+            const auto g = static_cast<float>(applied);
+            for (std::size_t c = 0; c < ch; ++c) dst[c] += g * (run.samples ? run.samples[f * ch + c] : 0.0f);
+          }
         }
         voice.applied = applied;
       }
+      voice.stream->ring.discard(view.frames());
     } else {
       voice.applied = 0.0;
     }

@@ -161,7 +161,6 @@ class Mixer {
   };
   /** By segment id: ended voices, for segments that join them. */
   std::map<std::uint64_t, EndState> ended_at_;
-  std::vector<float> scratch_;
 };
 
 }  // namespace stillroom::audio

@@ -1,10 +1,13 @@
 // Heartbeat: when the room was last alive, for the outage a restart reports.
 // The main loop rewrites one short line in place at most twice a second, from
-// its tick (pwrite, no fsync: a crash keeps the page cache; a power cut loses
-// at most the last seconds), so `recovered.outage_ms` measures from when the
-// room stopped, not from its last recorded event — without a record row per
-// second, and without a thread of its own to wake: a loop that hangs stops
-// the heartbeat too, as it stops the room.
+// its tick, so `recovered.outage_ms` measures from when the room stopped, not
+// from its last recorded event — without a record row per second, and without
+// a thread of its own to wake: a loop that hangs stops the heartbeat too, as
+// it stops the room. The line is a shared mapping of the file: a beat is a
+// store to memory, no system call, and the inode's time changes only when
+// the kernel writes the page back (a write() each beat dirtied the inode each
+// beat). No fsync: a crash keeps the page cache; a power cut loses at most the
+// last seconds.
 #pragma once
 
 #include "session/Clock.hpp"
@@ -46,6 +49,8 @@ class Heartbeat {
   std::filesystem::path file_;
   session::Clock& clock_;
   int fd_ = -1;
+  /** The file's line, mapped shared; nullptr where mapping failed (then each beat is a pwrite). */
+  char* line_ = nullptr;
   std::chrono::steady_clock::time_point last_beat_{};
 };
 

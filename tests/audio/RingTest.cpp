@@ -101,6 +101,45 @@ TEST_CASE("ring: frames arrive in order across threads, nothing lost or repeated
   CHECK(ring.readable() == 0);
 }
 
+TEST_CASE("ring in place: frames written through reserve/commit and read through peek/discard arrive in order, across the wrap") {
+  FrameRing ring(2, 1000);
+  constexpr std::size_t total = 600'000;
+  bool short_at_wrap = false;  // the producer's; read after the join
+  std::thread producer([&] {
+    std::size_t next = 0;
+    while (next < total) {
+      std::size_t room = std::min<std::size_t>(300, total - next);
+      float* dst = ring.reserve(room);
+      for (std::size_t i = 0; i < room; ++i) {
+        dst[2 * i] = static_cast<float>(next + i);
+        dst[2 * i + 1] = -dst[2 * i];
+      }
+      // Where the storage wraps, reserve() gives the contiguous part only: never more than there is room for.
+      short_at_wrap |= room > 0 && room < 300 && ring.writable() > room;
+      ring.commit(room);
+      next += room;
+    }
+  });
+  std::size_t expected = 0;
+  bool ordered = true;
+  bool wrapped = false;
+  while (expected < total) {
+    const auto view = ring.peek(257);
+    wrapped |= view.second_frames > 0;
+    for (std::size_t i = 0; i < view.frames(); ++i, ++expected) {
+      const float* f = i < view.first_frames ? view.first + 2 * i : view.second + 2 * (i - view.first_frames);
+      ordered &= f[0] == static_cast<float>(expected) && f[1] == -f[0];
+    }
+    CHECK(ring.discard(view.frames()) == view.frames());
+  }
+  producer.join();
+  CHECK(ordered);
+  CHECK(wrapped);
+  CHECK(short_at_wrap);
+  CHECK(ring.total_written() == total);
+  CHECK(ring.readable() == 0);
+}
+
 TEST_CASE("the callback path copies, counts underruns, plays zeros and never allocates") {
   FrameRing ring(2, 4800);
   SinkCounters counters;
