@@ -469,7 +469,7 @@ TEST_CASE("steady playback: the player thread allocates nothing") {
   }
   REQUIRE(room.log.of(EngineEvent::Kind::TrackStarted).size() == 1);
   const auto wait_for_dose = [&](Millis at) {
-    while (engine.dose_now() < at) std::this_thread::sleep_for(milliseconds(20));
+    REQUIRE(eventually([&] { return engine.dose_now() >= at; }, std::chrono::seconds(30), milliseconds(20)));
   };
   // Past the start (the voice, its stream and the event were made then): from here on it only mixes. An
   // underrun is not steady playback: reporting one (and the re-anchoring after it) makes an event, and
