@@ -144,10 +144,8 @@ struct RoomLink::Impl : public mqtt::iaction_listener {
   }
 
   void publish_state_locked() {
-    // QoS 0: a snapshot sent only while connected and again on every connect, so QoS 1 would add nothing but
-    // Paho's persistence of each copy (a file created and removed on the SD card every few seconds).
     if (state.is_null() || !is_connected) return;
-    send_locked(topics.state(), state.dump(), 0, true);
+    send_locked(topics.state(), state.dump(), 1, true);
   }
 
   void reply_locked(const std::string& device, const session::ReplyRoute& route, const std::string& payload) {
