@@ -110,6 +110,11 @@ class DaemonRoom {
     s << in.rdbuf();
     return s.str();
   }
+  /** The end of the log: what the newest process said (a failure's message stays readable after many restarts). */
+  [[nodiscard]] std::string log_tail(std::size_t chars = 4000) const {
+    const std::string all = log();
+    return all.size() <= chars ? all : "[...]\n" + all.substr(all.size() - chars);
+  }
   Mosquitto& broker() { return broker_; }
   /** Replaces `from` with `to` in room.yaml (before start()). */
   void edit_room(const std::string& from, const std::string& to) {
@@ -140,6 +145,7 @@ class DaemonRoom {
     }
     REQUIRE_MESSAGE(online.has_value(), "the daemon did not come online:\n" << log());
     online_order_ = online->order;
+    online_arrived_ = online->arrived;
   }
   /** Starts the daemon without waiting for anything (its log says how it goes). */
   void launch(const std::vector<std::pair<std::string, std::string>>& env = {}) {
@@ -202,6 +208,8 @@ class DaemonRoom {
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
   /** Arrival order (at the tablet) of the last `online`: what came later came from the running daemon. */
   [[nodiscard]] std::uint64_t online_order() const noexcept { return online_order_; }
+  /** When that `online` arrived at the tablet. */
+  [[nodiscard]] std::chrono::steady_clock::time_point online_arrived() const noexcept { return online_arrived_; }
 
   /** Sends a command from the tablet and waits for the reply with its id. */
   json command(const std::string& id, const json& body) {
@@ -334,6 +342,7 @@ class DaemonRoom {
   Mosquitto broker_;
   pid_t pid_ = -1;
   std::uint64_t online_order_ = 0;
+  std::chrono::steady_clock::time_point online_arrived_{};
 };
 
 }  // namespace stillroom::test

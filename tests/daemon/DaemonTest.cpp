@@ -230,6 +230,7 @@ TEST_CASE("kill -9 at 50 random moments: nothing acknowledged is lost, the chain
   std::set<std::string> acknowledged;
   int sent = 0;
   const int rounds = 50;
+  std::chrono::steady_clock::duration slowest_state{};  // online → the first state, over the restarts
   for (int round = 0; round < rounds; ++round) {
     CAPTURE(round);
     // A tablet keeps changing the volume while the box dies at a random moment.
@@ -264,11 +265,14 @@ TEST_CASE("kill -9 at 50 random moments: nothing acknowledged is lost, the chain
     room.start();
     // Back where the dose clock is, within 2 s: the state was taken between the
     // restart and its arrival here, so it must lie in that window, give or take 2 s.
-    // The first state from the new process: a state the killed one sent may still be on its way.
+    // The first state from the new process: a state the killed one sent may still be on its way. It comes
+    // after the restore and its durable `recovered` (an fsync): on a machine whose disk is busy with builds
+    // that can take seconds, so the wait is long; how soon the music is back is the benchmark's to measure.
     const auto state = room.tablet->wait_for("stillroom/room-1/state", [&](const ProbeMessage& m) {
       return m.order > room.online_order() && json::parse(m.payload)["state"] == "running";
-    });
-    REQUIRE_MESSAGE(state.has_value(), room.log());
+    }, 20s);
+    REQUIRE_MESSAGE(state.has_value(), room.log_tail());
+    slowest_state = std::max(slowest_state, state->arrived - room.online_arrived());
     const double received_at = seconds_since(dose_at);
     const auto s = state->json();
     const double since_dose = s["since_dose_s"].get<double>();
@@ -280,6 +284,8 @@ TEST_CASE("kill -9 at 50 random moments: nothing acknowledged is lost, the chain
     CHECK(position < received_at + 2.0);
   }
   CHECK(sent > rounds);  // the tablet did get answers between the kills
+  MESSAGE("slowest restart, online to the first state: "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(slowest_state).count() << " ms");
 
   REQUIRE(room.command("stop", {{"cmd", "stop"}})["ok"] == true);
   CHECK(room.terminate() == 0);
