@@ -58,7 +58,7 @@ long anon_kib(pid_t pid) {
   return 0;
 }
 
-/** A stream ring of the bench's music (48 kHz stereo), as its mapping shows it. */
+/** A stream ring of the bench's music, as its mapping in /proc/PID/smaps shows it. */
 constexpr long kRingKib = 1316;
 
 /** A process's anonymous memory in KiB, the large blocks apart (see anon_split). */
