@@ -39,25 +39,6 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-/**
- * Anonymous memory of a process in KiB (heap, stacks, anonymous maps: what a leak grows), from
- * /proc/PID/smaps_rollup; -1 when it is gone. File-backed pages are left out: the kernel drops and reloads
- * clean ones as it likes, which moves a private-memory total by megabytes either way.
- */
-long anon_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-  if (!in) return -1;
-  // The first line names the address range ("55af…-7ffe… ---p … [rollup]"), not a figure: read line by line.
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string key;
-    long value = 0;
-    if (fields >> key >> value && key == "Anonymous:") return value;
-  }
-  return 0;
-}
-
 /** A stream ring of the bench's music, as its mapping in /proc/PID/smaps shows it. */
 constexpr long kRingKib = 1316;
 
@@ -69,7 +50,8 @@ struct AnonSplit {
 };
 
 /**
- * Anonymous memory from /proc/PID/smaps, with the large blocks counted apart: unnamed private mappings
+ * Anonymous memory from /proc/PID/smaps (heap, stacks, anonymous maps: what a leak grows; file-backed pages,
+ * which the kernel drops and reloads as it likes, are left out), with the large blocks counted apart: unnamed private mappings
  * holding 1 MiB or more that are not one of malloc's arenas (those start on a 64 MiB boundary). The
  * allocator maps every block from 256 KiB on its own (controller/AllocatorPolicy), so these are the stream
  * rings (1,316 KiB each, none to four at a time as tracks open ahead, cross and close) and what comes and
@@ -344,7 +326,7 @@ class Soak {
     // The first half minute fills caches and buffers; what follows must stay flat.
     if (Steady::now() - life_started_ >= kWarmUp && life_first_kib_ == 0) {
       life_first_kib_ = kib;
-      life_broker_first_kib_ = anon_kib(broker_.pid());
+      life_broker_first_kib_ = anon_split(broker_.pid()).total_kib;
     }
     life_last_kib_ = kib;
     life_max_kib_ = std::max(life_max_kib_, kib);
@@ -386,7 +368,7 @@ class Soak {
       figures_.daemon_early_blocks_kib = std::max(block_floors[0], 0L);
       figures_.daemon_late_blocks_kib = std::max(block_floors[1], 0L);
       figures_.broker_first_kib = life_broker_first_kib_;
-      figures_.broker_last_kib = anon_kib(broker_.pid());
+      figures_.broker_last_kib = anon_split(broker_.pid()).total_kib;
     }
   }
 

@@ -7,6 +7,7 @@
 // every room knows it (its outbox is acknowledged up to its newest event).
 #include "clinic/ClinicSite.hpp"
 #include "record/RecordReader.hpp"
+#include "session/Event.hpp"
 
 #include <doctest/doctest.h>
 
@@ -29,7 +30,7 @@ std::int64_t newest_checkpoint_seq(const std::filesystem::path& file) {
   record::RecordReader reader(file);
   std::int64_t seq = 0;
   for (const auto& e : reader.events_after(0, 100000))
-    if (e.type == "session_ended") seq = e.seq;
+    if (e.type == session::SessionEnded::kType) seq = e.seq;
   return seq;
 }
 
